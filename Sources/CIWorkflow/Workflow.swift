@@ -1,0 +1,2 @@
+import CIBasics
+import CIYAML

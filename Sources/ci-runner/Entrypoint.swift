@@ -1,0 +1,8 @@
+import CICommands
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await CIRunner.main()
+    }
+}
