@@ -8,12 +8,16 @@ let fuzzing = Context.environment["CI_RUNNER_FUZZ"] != nil
 var targets: [Target] = [
     .target(name: "CIBasics"),
     .target(name: "CIYAML", dependencies: ["CIBasics"]),
-    .target(name: "CIWorkflow", dependencies: ["CIBasics", "CIYAML"]),
+    .target(
+        name: "CIWorkflow",
+        dependencies: ["CIBasics", "CIYAML", .product(name: "OrderedCollections", package: "swift-collections")]
+    ),
     .target(
         name: "CICommands",
         dependencies: [
             "CIBasics", "CIYAML", "CIWorkflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
         ]
     ),
     .executableTarget(name: "ci-runner", dependencies: ["CICommands"]),
@@ -46,7 +50,8 @@ let package = Package(
         .executable(name: "ci-runner", targets: ["ci-runner"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

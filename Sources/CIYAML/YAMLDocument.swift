@@ -6,6 +6,10 @@ public struct YAMLDocument: Sendable {
     public var root: Node?
     /// Things that are valid YAML but worth a warning, such as anchors never used.
     public var warnings: [YAMLWarning]
+    /// Errors the parser recovered from so it could report more than one: duplicate keys (the
+    /// first value is kept) and aliases to unknown or enclosing anchors (read as null). A document
+    /// with errors is not valid YAML.
+    public var errors: [YAMLError]
 }
 
 /// A warning from the parser.
@@ -34,6 +38,9 @@ public struct YAMLWarning: Sendable, Hashable {
 public enum YAML {
     /// Parses one YAML document from UTF-8 bytes.
     ///
+    /// Throws at the first error it cannot recover from; errors it can recover from are in the
+    /// document's `errors`, so check them (or use `parseStrict`).
+    ///
     /// Accepts the YAML workflows use (see docs/workflow-syntax.md): block and flow collections,
     /// every scalar style, comments, anchors and aliases, `---`/`...`, CRLF, a BOM. Rejects
     /// custom tags, complex keys and multi-document streams with a clear error.
@@ -59,5 +66,12 @@ public enum YAML {
     /// Parses one YAML document from a string.
     public static func parse(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> YAMLDocument {
         try parse(Array(text.utf8), limits: limits)
+    }
+
+    /// Parses one YAML document and throws its first error, recoverable or not.
+    public static func parseStrict(_ bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> YAMLDocument {
+        let document = try parse(bytes, limits: limits)
+        if let first = document.errors.first { throw first }
+        return document
     }
 }

@@ -15,6 +15,8 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let duplicateKey = Code(rawValue: "yaml-duplicate-key")
         /// `*name` names no anchor defined before it.
         public static let unknownAnchor = Code(rawValue: "yaml-unknown-anchor")
+        /// `*name` is inside the node `&name` is on.
+        public static let recursiveAlias = Code(rawValue: "yaml-recursive-alias")
         /// Valid YAML that workflows do not use: custom tags, complex keys, several documents.
         public static let unsupported = Code(rawValue: "yaml-unsupported")
         /// The input is larger than the size limit.

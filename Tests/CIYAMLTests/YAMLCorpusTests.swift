@@ -14,7 +14,7 @@ import Testing
             let bytes = try Corpus.bytes("yaml/workflows/\(name)")
             let expected = String(decoding: try Corpus.bytes("yaml/expected12/\(name).json"), as: UTF8.self)
             do {
-                let text = try YAML.parse(bytes).jsonValue.serialized(.python)
+                let text = try YAML.parseStrict(bytes).jsonValue.serialized(.python)
                 if text == expected {
                     equal += 1
                 } else {

@@ -196,16 +196,18 @@ extension Parser {
             first = false
             let (key, keyMark, keyStyle) = try parseImplicitKey()
             try registerKey(key, mark: keyMark, style: keyStyle, properties: keyProperties)
-            if let previous = seen[key] ?? (pairs.count < 16 ? pairs.first(where: { $0.key == key })?.keyMark : nil) {
-                throw YAMLError(
-                    .duplicateKey, "duplicate key '\(key)'; it is already defined at line \(previous.line), column \(previous.column)",
-                    at: keyMark)
-            }
             pos += 1  // ':'
             let value = try parseNode(parentIndent: indent, compact: false, indentless: true, inherited: Properties())
-            pairs.append(Pair(key: key, keyMark: keyMark, keyStyle: keyStyle, value: value))
-            if pairs.count >= 16 {
-                if pairs.count == 16 { for pair in pairs { seen[pair.key] = pair.keyMark } } else { seen[key] = keyMark }
+            if let previous = seen[key] ?? (pairs.count < 16 ? pairs.first(where: { $0.key == key })?.keyMark : nil) {
+                errors.append(
+                    YAMLError(
+                        .duplicateKey, "duplicate key '\(key)'; it is already defined at line \(previous.line), column \(previous.column)",
+                        at: keyMark))
+            } else {
+                pairs.append(Pair(key: key, keyMark: keyMark, keyStyle: keyStyle, value: value))
+                if pairs.count >= 16 {
+                    if pairs.count == 16 { for pair in pairs { seen[pair.key] = pair.keyMark } } else { seen[key] = keyMark }
+                }
             }
             let next = try nextContentLine()
             if next == indent {

@@ -80,13 +80,15 @@ extension Parser {
                 if let value { pairValue = value } else { pairValue = try emptyNode(at: here()) }
                 let pair = try flowPair(key: key, value: pairValue)
                 if let previous = seen[pair.key] {
-                    throw YAMLError(
-                        .duplicateKey,
-                        "duplicate key '\(pair.key)'; it is already defined at line \(previous.line), column \(previous.column)",
-                        at: pair.keyMark)
+                    errors.append(
+                        YAMLError(
+                            .duplicateKey,
+                            "duplicate key '\(pair.key)'; it is already defined at line \(previous.line), column \(previous.column)",
+                            at: pair.keyMark))
+                } else {
+                    seen[pair.key] = pair.keyMark
+                    pairs.append(pair)
                 }
-                seen[pair.key] = pair.keyMark
-                pairs.append(pair)
             }
             if current == UInt8(ascii: ",") {
                 pos += 1

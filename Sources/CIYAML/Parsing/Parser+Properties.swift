@@ -140,13 +140,18 @@ extension Parser {
         let name = try scanName(after: "*")
         let aliasMark = mark(start)
         if let declared = anchorsInProgress[name] {
-            throw YAMLError(
-                .syntax,
-                "the alias '*\(name)' is inside the node its anchor names (declared at \(declared)); an alias cannot refer to itself",
-                at: aliasMark)
+            errors.append(
+                YAMLError(
+                    .recursiveAlias,
+                    "the alias '*\(name)' is inside the node its anchor names (declared at \(declared)); an alias cannot refer to itself",
+                    at: aliasMark))
+            try countNodes(1, at: start)
+            return Node(.scalar(Scalar("", style: .plain)), mark: aliasMark)
         }
         guard var anchored = anchors[name] else {
-            throw YAMLError(.unknownAnchor, "unknown anchor '\(name)'; define '&\(name)' on a node before using '*\(name)'", at: aliasMark)
+            errors.append(YAMLError(.unknownAnchor, "unknown anchor '\(name)'; define '&\(name)' on a node before using '*\(name)'", at: aliasMark))
+            try countNodes(1, at: start)
+            return Node(.scalar(Scalar("", style: .plain)), mark: aliasMark)
         }
         try countNodes(anchored.size, at: start)
         anchored.used = true

@@ -24,6 +24,8 @@ struct Parser {
     var anchorsInProgress: [String: Mark] = [:]
     /// Warnings collected on the way.
     var warnings: [YAMLWarning] = []
+    /// Errors recovered from on the way.
+    var errors: [YAMLError] = []
 
     /// The cached column of `columnCacheOffset` on the current line, so marks cost O(1) amortised.
     private var columnCacheOffset = 0
@@ -252,7 +254,7 @@ struct Parser {
             warnings.append(YAMLWarning(code: "yaml-unused-anchor", message: "anchor '\(name)' is defined but never used", at: anchored.mark))
         }
         warnings.sort { $0.mark < $1.mark }
-        return YAMLDocument(root: root, warnings: warnings)
+        return YAMLDocument(root: root, warnings: warnings, errors: errors)
     }
 
     /// Skips `%YAML` directives before the document; rejects `%TAG`.

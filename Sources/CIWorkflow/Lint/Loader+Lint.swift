@@ -1,0 +1,96 @@
+import CIBasics
+import CIYAML
+
+extension Loader {
+    /// Keys whose values are numbers on purpose, so a number there is not a YAML 1.1 trap.
+    private static let numericKeys: Set<String> = ["timeout-minutes", "cancel-timeout-minutes", "max-parallel", "default"]
+    /// YAML 1.1 booleans that YAML 1.2 (and GitHub) read as strings.
+    private static let yaml11Booleans: Set<String> = ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]
+    /// Context names that, after `${`, show shell syntax where `${{ }}` was meant.
+    private static let contextNames: Set<String> = [
+        "secrets", "github", "env", "vars", "matrix", "inputs", "steps", "needs", "job", "runner", "strategy",
+    ]
+
+    /// Warnings for valid workflows that probably do not do what their author meant.
+    mutating func lint(root: Node, workflow: Workflow, source: SourceText) {
+        lintScalars(root, parentKey: nil)
+        guard let jobs = root["jobs"]?.mapping else { return }
+        for job in jobs {
+            for step in job.value["steps"]?.sequence ?? [] {
+                if let run = step["run"], case .string(let script)? = run.resolved {
+                    lintSingleBraces(script, node: run, source: source)
+                }
+            }
+        }
+    }
+
+    /// YAML 1.1 look-alikes: numbers whose text changes (`3.10` → 3.1, `0755` → 755) and
+    /// `yes`/`no`/`on`/`off`, which are strings, not booleans.
+    private mutating func lintScalars(_ node: Node, parentKey: String?) {
+        switch node.value {
+        case .scalar(let scalar):
+            guard scalar.style == .plain, node.tag == nil, let key = parentKey, !Self.numericKeys.contains(key) else { return }
+            switch node.resolved {
+            case .int(let value)? where String(value) != scalar.text:
+                warning(
+                    .yaml11,
+                    "'\(key): \(scalar.text)' is the number \(value) in YAML 1.2\(scalar.text.hasPrefix("0") ? " (not an octal number)" : ""); quote it ('\(scalar.text)') to keep the text",
+                    at: node.mark)
+            case .float(let value)? where GitHubNumber.string(value) != scalar.text:
+                warning(
+                    .yaml11,
+                    "'\(key): \(scalar.text)' is the number \(GitHubNumber.string(value)), so it becomes '\(GitHubNumber.string(value))'; quote it ('\(scalar.text)') to keep the text",
+                    at: node.mark)
+            case .string(let text)? where Self.yaml11Booleans.contains(text):
+                warning(
+                    .yaml11,
+                    "'\(key): \(text)' is the string '\(text)' (GitHub reads YAML 1.2), not a boolean as in YAML 1.1; write true or false for a boolean, or quote '\(text)' to make the string plain",
+                    at: node.mark)
+            default:
+                return
+            }
+        case .sequence(let items):
+            for item in items { lintScalars(item, parentKey: parentKey) }
+        case .mapping(let pairs):
+            for pair in pairs { lintScalars(pair.value, parentKey: pair.key) }
+        }
+    }
+
+    /// `${ secrets.X }` in a script: shell parameter syntax where `${{ secrets.X }}` was meant.
+    private mutating func lintSingleBraces(_ script: String, node: Node, source: SourceText) {
+        let scalars = Array(script.unicodeScalars)
+        var seen: [String: Int] = [:]
+        var index = 0
+        while index + 1 < scalars.count {
+            guard scalars[index] == "$", scalars[index + 1] == "{", index + 2 >= scalars.count || scalars[index + 2] != "{" else {
+                index += 1
+                continue
+            }
+            var cursor = index + 2
+            while cursor < scalars.count, scalars[cursor] == " " { cursor += 1 }
+            let nameStart = cursor
+            while cursor < scalars.count, scalars[cursor].properties.isAlphabetic { cursor += 1 }
+            let name = String(String.UnicodeScalarView(scalars[nameStart..<cursor]))
+            guard Self.contextNames.contains(name.lowercased()), cursor < scalars.count, scalars[cursor] == "." else {
+                index += 1
+                continue
+            }
+            guard let close = scalars[cursor...].firstIndex(where: { $0 == "}" || $0 == "\n" }), scalars[close] == "}" else {
+                index += 1
+                continue
+            }
+            let written = String(String.UnicodeScalarView(scalars[index...close]))
+            let inner = String(String.UnicodeScalarView(scalars[nameStart..<close])).trimmingWhitespace()
+            let occurrence = seen[written, default: 0]
+            seen[written] = occurrence + 1
+            let start = location(node.mark)
+            let at = source.locate(written, from: start, occurrence: occurrence) ?? start
+            diagnostics.append(
+                .warning(
+                    .singleBrace,
+                    "'\(written)' is shell syntax, not an expression, so the shell sees no value; write '${{ \(inner) }}'",
+                    at: at))
+            index = close + 1
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import CIBasics
-import CIYAML
