@@ -1,7 +1,22 @@
 import ArgumentParser
 
-/// The `ci-runner` command.
+/// The `ci-runner` command: run GitHub-Actions-style workflows on this machine.
 public struct CIRunner: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "ci-runner", abstract: "Run GitHub-Actions-style workflows on this machine.")
+    /// The version `--version` prints.
+    public static let version = "0.1.0"
+
+    /// The command's name, summary and subcommands.
+    public static let configuration = CommandConfiguration(
+        commandName: "ci-runner",
+        abstract: "Run GitHub-Actions-style workflows on this machine.",
+        discussion: """
+            ci-runner reads GitHub Actions workflow files with its own YAML parser and checks them \
+            the way GitHub does. See docs/cli.md for every command.
+            """,
+        version: version,
+        subcommands: [Validate.self, Inspect.self, List.self]
+    )
+
+    /// Creates the command.
     public init() {}
 }
