@@ -21,6 +21,8 @@ var targets: [Target] = [
         ]
     ),
     .executableTarget(name: "ci-runner", dependencies: ["CICommands"]),
+    // In-process timing loops for bench/ (parse throughput, expression evaluation, ...).
+    .executableTarget(name: "ci-bench", dependencies: ["CIBasics", "CIYAML", "CIWorkflow"], path: "bench/Sources/ci-bench"),
     .target(name: "CITestSupport", dependencies: ["CIBasics"], path: "Tests/CITestSupport"),
     .testTarget(name: "CIBasicsTests", dependencies: ["CIBasics", "CITestSupport"]),
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),
@@ -29,17 +31,10 @@ var targets: [Target] = [
 ]
 
 if fuzzing {
+    // Built only by scripts/fuzz.sh, which adds -sanitize=fuzzer,address.
     targets += [
-        .executableTarget(
-            name: "fuzz-yaml", dependencies: ["CIYAML"], path: "Fuzz/fuzz-yaml",
-            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
-        ),
-        .executableTarget(
-            name: "fuzz-workflow", dependencies: ["CIWorkflow"], path: "Fuzz/fuzz-workflow",
-            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
-        ),
+        .executableTarget(name: "fuzz-yaml", dependencies: ["CIYAML"], path: "Fuzz/fuzz-yaml"),
+        .executableTarget(name: "fuzz-workflow", dependencies: ["CIWorkflow"], path: "Fuzz/fuzz-workflow"),
     ]
 }
 

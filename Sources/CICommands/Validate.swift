@@ -77,7 +77,8 @@ public struct Validate: ParsableCommand {
                     console.line()
                 }
             }
-            let summary = "\(results.count) workflow\(results.count == 1 ? "" : "s") checked: \(results.count - invalid) valid, \(invalid) invalid; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            let summary =
+                "\(results.count) workflow\(results.count == 1 ? "" : "s") checked: \(results.count - invalid) valid, \(invalid) invalid; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
             console.line(style.paint(summary, failed ? .red : .green))
         }
         return failed ? 1 : 0

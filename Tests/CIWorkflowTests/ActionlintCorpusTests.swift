@@ -61,12 +61,15 @@ import Testing
                     asWarnings += 1
                 } else {
                     let ours = result.diagnostics.filter { $0.location?.line == item.line }.map(\.description)
-                    misses.append("\(name): expected \(item.text)\n      ours on that line: \(ours.isEmpty ? "none" : ours.joined(separator: " | "))")
+                    misses.append(
+                        "\(name): expected \(item.text)\n      ours on that line: \(ours.isEmpty ? "none" : ours.joined(separator: " | "))")
                 }
             }
         }
         print("actionlint err: \(files.count - accepted.count)/\(files.count) rejected")
-        print("actionlint err: \(asErrors)/\(total) expected structural diagnostics given as errors at the same line:column, \(asWarnings) more as warnings")
+        print(
+            "actionlint err: \(asErrors)/\(total) expected structural diagnostics given as errors at the same line:column, \(asWarnings) more as warnings"
+        )
         for name in accepted { print("  ACCEPTED \(name)") }
         for miss in misses { print("  MISS \(miss)") }
         #expect(accepted.isEmpty)

@@ -24,7 +24,9 @@ public struct Console: Sendable {
     public let outputIsTerminal: Bool
 
     /// Creates a console from a sink.
-    public init(outputStyle: TextStyle, errorStyle: TextStyle, outputIsTerminal: Bool = false, sink: @escaping @Sendable (Stream, String) -> Void) {
+    public init(
+        outputStyle: TextStyle, errorStyle: TextStyle, outputIsTerminal: Bool = false, sink: @escaping @Sendable (Stream, String) -> Void
+    ) {
         self.outputStyle = outputStyle
         self.errorStyle = errorStyle
         self.outputIsTerminal = outputIsTerminal

@@ -77,7 +77,10 @@ extension Loader {
             var seenNeeds: [String: SourceLocation] = [:]
             for need in needs {
                 if seenNeeds[need.value.lowercased()] != nil {
-                    diagnostics.append(.error(.duplicateKey, "'\(need.value)' appears twice in 'needs' of \(what); job ids are case-insensitive", at: need.location))
+                    diagnostics.append(
+                        .error(
+                            .duplicateKey, "'\(need.value)' appears twice in 'needs' of \(what); job ids are case-insensitive",
+                            at: need.location))
                     continue
                 }
                 seenNeeds[need.value.lowercased()] = need.location
@@ -97,11 +100,15 @@ extension Loader {
         if let node = byKey["runs-on"]?.value {
             job.runsOn = loadRunsOn(node, what: what, key: key + ".runs-on")
         } else {
-            error(.missingKey, "\(what) is missing 'runs-on', the labels of the runner to use (for example 'ubuntu-latest')", at: pair.keyMark)
+            error(
+                .missingKey, "\(what) is missing 'runs-on', the labels of the runner to use (for example 'ubuntu-latest')", at: pair.keyMark
+            )
         }
         if let pair = byKey["environment"] { job.environment = loadEnvironment(pair, what: what, key: key) }
         if let node = byKey["outputs"]?.value {
-            if case .value(let outputs)? = stringMap(node, "'outputs' of \(what)", scope: Scope.runner, key: key + ".outputs", caseInsensitive: true) {
+            if case .value(let outputs)? = stringMap(
+                node, "'outputs' of \(what)", scope: Scope.runner, key: key + ".outputs", caseInsensitive: true)
+            {
                 job.outputs = outputs
             } else if node.scalar != nil {
                 error(.type, "'outputs' of \(what) must be a mapping of names to values", at: node.mark)
@@ -125,7 +132,8 @@ extension Loader {
                 bool(node, "'continue-on-error' of \(what)", scope: Scope.jobLevel, key: key + ".continue-on-error") ?? .value(false)
         }
         if let pair = byKey["container"], !pair.value.isNull {
-            job.container = loadContainer(pair.value, keyMark: pair.keyMark, what: "the container of \(what)", key: key + ".container", isService: false)
+            job.container = loadContainer(
+                pair.value, keyMark: pair.keyMark, what: "the container of \(what)", key: key + ".container", isService: false)
         }
         if let node = byKey["services"]?.value { job.services = loadServices(node, what: what, key: key + ".services") }
         if let pair = byKey["snapshot"] { job.snapshot = loadSnapshot(pair, what: what, key: key) }
@@ -157,7 +165,10 @@ extension Loader {
                 var inputs: OrderedDictionary<String, JSONValue> = [:]
                 for pair in pairs {
                     guard pair.value.scalar != nil else {
-                        error(.type, "input '\(pair.key)' in 'with' of \(what) must be a string, number or boolean, but it is \(describe(pair.value))", at: pair.value.mark)
+                        error(
+                            .type,
+                            "input '\(pair.key)' in 'with' of \(what) must be a string, number or boolean, but it is \(describe(pair.value))",
+                            at: pair.value.mark)
                         continue
                     }
                     if case .string(let text)? = pair.value.resolved {
@@ -174,11 +185,15 @@ extension Loader {
             } else if let expression = wholeExpression(node, scope: Scope.jobEnv, key: key + ".secrets") {
                 job.secrets = .expression(expression)
             } else if node.mapping != nil {
-                if case .value(let map)? = stringMap(node, "'secrets' of \(what)", scope: Scope.jobEnv, key: key + ".secrets", caseInsensitive: true) {
+                if case .value(let map)? = stringMap(
+                    node, "'secrets' of \(what)", scope: Scope.jobEnv, key: key + ".secrets", caseInsensitive: true)
+                {
                     job.secrets = .map(map)
                 }
             } else {
-                error(.type, "'secrets' of \(what) must be 'inherit' or a mapping of secret names to values, but it is \(describe(node))", at: node.mark)
+                error(
+                    .type, "'secrets' of \(what) must be 'inherit' or a mapping of secret names to values, but it is \(describe(node))",
+                    at: node.mark)
             }
         }
     }
@@ -192,7 +207,10 @@ extension Loader {
         let isYAML = uses.split(separator: "@").first.map { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") } ?? false
         if uses.hasPrefix("./") {
             if !isYAML || uses.contains("@") {
-                warning(.usesFormat, "a local reusable workflow is written './.github/workflows/<file>.yml', without '@ref', but this is '\(uses)'", at: node.mark)
+                warning(
+                    .usesFormat,
+                    "a local reusable workflow is written './.github/workflows/<file>.yml', without '@ref', but this is '\(uses)'",
+                    at: node.mark)
             }
             return
         }
@@ -224,7 +242,9 @@ extension Loader {
             if let group = byKey["group"]?.value {
                 runsOn.group = string(group, "'group' in \(runsOnWhat)", scope: Scope.jobLevel, key: key + ".group", nonEmpty: true)
             }
-            if let labelsNode = byKey["labels"]?.value, let labels = strings(labelsNode, "'labels' in \(runsOnWhat)", scope: Scope.jobLevel, key: key + ".labels") {
+            if let labelsNode = byKey["labels"]?.value,
+                let labels = strings(labelsNode, "'labels' in \(runsOnWhat)", scope: Scope.jobLevel, key: key + ".labels")
+            {
                 if labels.isEmpty { error(.empty, "'labels' in \(runsOnWhat) must list at least one label", at: labelsNode.mark) }
                 runsOn.labels = labels.map(\.value)
             }
@@ -239,7 +259,9 @@ extension Loader {
         let node = pair.value
         let environmentWhat = "'environment' of \(what)"
         if node.scalar != nil {
-            guard let name = string(node, environmentWhat, scope: Scope.jobLevel, key: key + ".environment", nonEmpty: true) else { return nil }
+            guard let name = string(node, environmentWhat, scope: Scope.jobLevel, key: key + ".environment", nonEmpty: true) else {
+                return nil
+            }
             return JobEnvironment(name: name)
         }
         guard let pairs = mapping(node, environmentWhat) else { return nil }
@@ -248,7 +270,10 @@ extension Loader {
             error(.missingKey, "\(environmentWhat) is missing 'name'", at: pair.keyMark)
             return nil
         }
-        guard let name = string(nameNode, "'name' in \(environmentWhat)", scope: Scope.jobLevel, key: key + ".environment.name", nonEmpty: true) else {
+        guard
+            let name = string(
+                nameNode, "'name' in \(environmentWhat)", scope: Scope.jobLevel, key: key + ".environment.name", nonEmpty: true)
+        else {
             return nil
         }
         var environment = JobEnvironment(name: name)
@@ -256,7 +281,8 @@ extension Loader {
             environment.url = string(url, "'url' in \(environmentWhat)", scope: Scope.environmentURL, key: key + ".environment.url")
         }
         if let deployment = byKey["deployment"]?.value {
-            environment.deployment = bool(deployment, "'deployment' in \(environmentWhat)", scope: Scope.jobLevel, key: key + ".environment.deployment")
+            environment.deployment = bool(
+                deployment, "'deployment' in \(environmentWhat)", scope: Scope.jobLevel, key: key + ".environment.deployment")
         }
         return environment
     }
@@ -289,10 +315,13 @@ extension Loader {
             }
         }
         if let ports = byKey["ports"]?.value {
-            container.ports = strings(ports, "'ports' of \(what)", scope: Scope.jobLevel, key: key + ".ports", acceptsSingle: false)?.map(\.value) ?? []
+            container.ports =
+                strings(ports, "'ports' of \(what)", scope: Scope.jobLevel, key: key + ".ports", acceptsSingle: false)?.map(\.value) ?? []
         }
         if let volumes = byKey["volumes"]?.value {
-            container.volumes = strings(volumes, "'volumes' of \(what)", scope: Scope.jobLevel, key: key + ".volumes", acceptsSingle: false)?.map(\.value) ?? []
+            container.volumes =
+                strings(volumes, "'volumes' of \(what)", scope: Scope.jobLevel, key: key + ".volumes", acceptsSingle: false)?.map(\.value)
+                ?? []
         }
         if let options = byKey["options"]?.value {
             container.options = string(options, "'options' of \(what)", scope: Scope.jobLevel, key: key + ".options")
@@ -314,8 +343,12 @@ extension Loader {
         }
         guard let pairs = mapping(node, what) else { return nil }
         let byKey = keys(pairs, allowed: ["username", "password"], in: what)
-        let username = byKey["username"].flatMap { string($0.value, "'username' of \(what)", scope: Scope.credentials, key: key + ".username", nonEmpty: true) }
-        let password = byKey["password"].flatMap { string($0.value, "'password' of \(what)", scope: Scope.credentials, key: key + ".password", nonEmpty: true) }
+        let username = byKey["username"].flatMap {
+            string($0.value, "'username' of \(what)", scope: Scope.credentials, key: key + ".username", nonEmpty: true)
+        }
+        let password = byKey["password"].flatMap {
+            string($0.value, "'password' of \(what)", scope: Scope.credentials, key: key + ".password", nonEmpty: true)
+        }
         guard let username, let password else {
             if byKey["username"] == nil || byKey["password"] == nil {
                 error(.missingKey, "\(what) needs both 'username' and 'password'", at: pair.keyMark)
@@ -332,7 +365,9 @@ extension Loader {
         var services: OrderedDictionary<String, Container> = [:]
         for pair in pairs {
             let serviceWhat = "service '\(pair.key)' of \(what)"
-            if case .value(let container)? = loadContainer(pair.value, keyMark: pair.keyMark, what: serviceWhat, key: "\(key).\(pair.key)", isService: true) {
+            if case .value(let container)? = loadContainer(
+                pair.value, keyMark: pair.keyMark, what: serviceWhat, key: "\(key).\(pair.key)", isService: true)
+            {
                 services[pair.key] = container
             }
         }
@@ -348,13 +383,15 @@ extension Loader {
         }
         guard let pairs = mapping(node, snapshotWhat) else { return nil }
         let byKey = keys(pairs, allowed: ["image-name", "if", "version"], in: snapshotWhat)
-        guard let nameNode = byKey["image-name"]?.value, let name = string(nameNode, "'image-name' of \(snapshotWhat)", nonEmpty: true) else {
+        guard let nameNode = byKey["image-name"]?.value, let name = string(nameNode, "'image-name' of \(snapshotWhat)", nonEmpty: true)
+        else {
             if byKey["image-name"] == nil { error(.missingKey, "\(snapshotWhat) is missing 'image-name'", at: pair.keyMark) }
             return nil
         }
         var snapshot = Snapshot(imageName: name)
         if let condition = byKey["if"]?.value {
-            snapshot.condition = self.condition(condition, what: "'if' of \(snapshotWhat)", scope: Scope.snapshotIf, key: key + ".snapshot.if")?.value
+            snapshot.condition =
+                self.condition(condition, what: "'if' of \(snapshotWhat)", scope: Scope.snapshotIf, key: key + ".snapshot.if")?.value
         }
         if let version = byKey["version"]?.value { snapshot.version = string(version, "'version' of \(snapshotWhat)", nonEmpty: true) }
         return snapshot

@@ -59,7 +59,9 @@ extension Loader {
             return nil
         }
         if kinds.count > 1 {
-            error(.stepKind, "\(what) has both '\(kinds[0].key)' and '\(kinds[1].key)'; a step either runs a script or uses an action", at: kinds[0].keyMark)
+            error(
+                .stepKind, "\(what) has both '\(kinds[0].key)' and '\(kinds[1].key)'; a step either runs a script or uses an action",
+                at: kinds[0].keyMark)
             return nil
         }
         let kind = kindPair.key
@@ -69,9 +71,13 @@ extension Loader {
             if allowed.contains(pair.key) {
                 byKey[pair.key] = pair
             } else if kind == "run" && pair.key == "with" {
-                error(.unknownKey, "'with' is not allowed in a 'run' step (\(what)); it passes inputs to an action in a 'uses' step", at: pair.keyMark)
+                error(
+                    .unknownKey, "'with' is not allowed in a 'run' step (\(what)); it passes inputs to an action in a 'uses' step",
+                    at: pair.keyMark)
             } else if kind == "uses" && (pair.key == "shell" || pair.key == "working-directory") {
-                error(.unknownKey, "'\(pair.key)' is not allowed in a 'uses' step (\(what)); it only applies to 'run' steps", at: pair.keyMark)
+                error(
+                    .unknownKey, "'\(pair.key)' is not allowed in a 'uses' step (\(what)); it only applies to 'run' steps", at: pair.keyMark
+                )
             } else {
                 unknownKey(pair, allowed: allowed, in: what)
             }
@@ -83,12 +89,15 @@ extension Loader {
             let runNode = kindPair.value
             guard let script = string(runNode, "'run' of \(what)", scope: Scope.step, key: key + ".run", nonEmpty: true) else { return nil }
             var run = RunStep(script: script, scriptLocation: location(runNode.mark))
-            if let shellNode = byKey["shell"]?.value, let shell = string(shellNode, "'shell' of \(what)", scope: Scope.step, key: key + ".shell", nonEmpty: true) {
+            if let shellNode = byKey["shell"]?.value,
+                let shell = string(shellNode, "'shell' of \(what)", scope: Scope.step, key: key + ".shell", nonEmpty: true)
+            {
                 checkShell(shell, at: shellNode)
                 run.shell = shell
             }
             if let directory = byKey["working-directory"]?.value {
-                run.workingDirectory = string(directory, "'working-directory' of \(what)", scope: Scope.step, key: key + ".working-directory", nonEmpty: true)
+                run.workingDirectory = string(
+                    directory, "'working-directory' of \(what)", scope: Scope.step, key: key + ".working-directory", nonEmpty: true)
             }
             action = .run(run)
         case "uses":
@@ -131,12 +140,16 @@ extension Loader {
             step.env = stringMap(env, "'env' of \(what)", scope: Scope.step, key: key + ".env", caseInsensitive: true) ?? .value([:])
         }
         if let node = byKey["continue-on-error"]?.value {
-            step.continueOnError = bool(node, "'continue-on-error' of \(what)", scope: Scope.step, key: key + ".continue-on-error") ?? .value(false)
+            step.continueOnError =
+                bool(node, "'continue-on-error' of \(what)", scope: Scope.step, key: key + ".continue-on-error") ?? .value(false)
         }
         if let node = byKey["timeout-minutes"]?.value {
-            step.timeoutMinutes = number(node, "'timeout-minutes' of \(what)", scope: Scope.step, key: key + ".timeout-minutes", positive: true)
+            step.timeoutMinutes = number(
+                node, "'timeout-minutes' of \(what)", scope: Scope.step, key: key + ".timeout-minutes", positive: true)
         }
-        if let node = byKey["background"]?.value { step.background = bool(node, "'background' of \(what)", scope: Scope.step, key: key + ".background") }
+        if let node = byKey["background"]?.value {
+            step.background = bool(node, "'background' of \(what)", scope: Scope.step, key: key + ".background")
+        }
         return step
     }
 

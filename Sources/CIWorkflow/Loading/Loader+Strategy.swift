@@ -48,7 +48,10 @@ extension Loader {
                     continue
                 }
                 guard let items = pair.value.sequence else {
-                    error(.matrix, "matrix axis '\(pair.key)' of job '\(job)' must be a sequence of values, but it is \(describe(pair.value))", at: pair.value.mark)
+                    error(
+                        .matrix,
+                        "matrix axis '\(pair.key)' of job '\(job)' must be a sequence of values, but it is \(describe(pair.value))",
+                        at: pair.value.mark)
                     continue
                 }
                 if items.isEmpty {
@@ -104,7 +107,9 @@ extension Loader {
                 checkSites(in: item, key: key)
                 rows.append(item.jsonValue)
             } else {
-                error(.matrix, "each row of \(what) must be a mapping of matrix names to values, but this is \(describe(item))", at: item.mark)
+                error(
+                    .matrix, "each row of \(what) must be a mapping of matrix names to values, but this is \(describe(item))", at: item.mark
+                )
             }
         }
         return .rows(rows)
@@ -113,10 +118,12 @@ extension Loader {
     /// Static checks of a written-out matrix: it must produce at least one and at most 256 jobs,
     /// and `exclude` must name axes that exist.
     private mutating func checkMatrix(_ definition: MatrixDefinition, job: String, node: Node, excludeNode: Node?) {
-        let dynamic = definition.axes.keys.contains { $0.containsExpression } || definition.axes.values.contains {
-            if case .expression = $0 { return true }
-            return false
-        }
+        let dynamic =
+            definition.axes.keys.contains { $0.containsExpression }
+            || definition.axes.values.contains {
+                if case .expression = $0 { return true }
+                return false
+            }
         let noIncludeRows: Bool
         switch definition.include {
         case nil: noIncludeRows = true
@@ -157,7 +164,9 @@ extension Loader {
                     "\(stray.value.jsonValue.serialized()) is not a value of matrix axis '\(stray.key)' (\(shown)), so this 'exclude' row of job '\(job)' excludes nothing",
                     at: stray.value.mark)
             } else {
-                warning(.matrix, "this 'exclude' row of job '\(job)' matches no combination of the matrix, so it excludes nothing", at: item.mark)
+                warning(
+                    .matrix, "this 'exclude' row of job '\(job)' matches no combination of the matrix, so it excludes nothing",
+                    at: item.mark)
             }
         }
         if expansion.combinations.isEmpty {

@@ -172,7 +172,8 @@ extension Loader {
                 if let type = InputType(rawValue: typeName), allowedTypes.contains(type) {
                     input.type = type
                 } else {
-                    let message = "'type' of \(inputWhat) must be one of \(allowedTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")), but it is '\(typeName)'"
+                    let message =
+                        "'type' of \(inputWhat) must be one of \(allowedTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")), but it is '\(typeName)'"
                     if isCall {
                         error(.type, message, at: typeNode.mark)
                     } else {
@@ -182,7 +183,9 @@ extension Loader {
             } else if isCall && byKey["type"] == nil {
                 error(.missingKey, "\(inputWhat) is missing 'type' (boolean, number or string)", at: pair.keyMark)
             }
-            if let optionsNode = byKey["options"]?.value, let options = strings(optionsNode, "'options' of \(inputWhat)", acceptsSingle: false, nonEmptyItems: false) {
+            if let optionsNode = byKey["options"]?.value,
+                let options = strings(optionsNode, "'options' of \(inputWhat)", acceptsSingle: false, nonEmptyItems: false)
+            {
                 input.options = options.map(\.value)
                 if options.isEmpty {
                     if input.type == .choice {
@@ -254,7 +257,10 @@ extension Loader {
                 error(.missingKey, "\(outputWhat) is missing 'value', usually '${{ jobs.<job>.outputs.<name> }}'", at: pair.keyMark)
                 continue
             }
-            guard let value = string(valueNode, "'value' of \(outputWhat)", scope: Scope.workflowCallOutput, key: "outputs.\(pair.key).value", nonEmpty: true)
+            guard
+                let value = string(
+                    valueNode, "'value' of \(outputWhat)", scope: Scope.workflowCallOutput, key: "outputs.\(pair.key).value", nonEmpty: true
+                )
             else { continue }
             outputs[pair.key] = WorkflowCallOutput(description: description, value: value)
         }
@@ -299,6 +305,8 @@ public enum Identifier {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
             return false
         }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 }

@@ -149,7 +149,9 @@ struct Loader {
     }
 
     /// A number, or an expression when `scope` allows one. `positive` rejects zero and negatives.
-    mutating func number(_ node: Node, _ what: String, scope: ContextSet = [], key: String = "", positive: Bool = false, integer: Bool = false) -> Setting<Double>? {
+    mutating func number(
+        _ node: Node, _ what: String, scope: ContextSet = [], key: String = "", positive: Bool = false, integer: Bool = false
+    ) -> Setting<Double>? {
         let value: Double
         switch node.resolved {
         case .int(let number)?: value = Double(number)
@@ -181,7 +183,9 @@ struct Loader {
         if let items = node.sequence {
             var result: [Located<String>] = []
             for item in items {
-                if let text = string(item, "each entry of \(what)", scope: scope, key: key, nonEmpty: nonEmptyItems, nullIsEmpty: !nonEmptyItems) {
+                if let text = string(
+                    item, "each entry of \(what)", scope: scope, key: key, nonEmpty: nonEmptyItems, nullIsEmpty: !nonEmptyItems)
+                {
                     result.append(Located(text, at: location(item.mark)))
                 }
             }

@@ -94,7 +94,8 @@ extension Loader {
         }
         if let node = byKey["permissions"]?.value { workflow.permissions = loadPermissions(node, "'permissions' of the workflow") }
         if let node = byKey["env"]?.value {
-            workflow.env = stringMap(node, "'env' of the workflow", scope: Scope.workflowEnv, key: "env", caseInsensitive: true) ?? .value([:])
+            workflow.env =
+                stringMap(node, "'env' of the workflow", scope: Scope.workflowEnv, key: "env", caseInsensitive: true) ?? .value([:])
         }
         if let node = byKey["defaults"]?.value { workflow.defaults = loadDefaults(node, "the workflow", scope: []) }
         if let pair = byKey["concurrency"] {
@@ -140,7 +141,9 @@ extension Loader {
             }
             guard let level = string(pair.value, "permission '\(pair.key)'", nonEmpty: true) else { continue }
             if !levels.contains(level) {
-                error(.type, "permission '\(pair.key)' must be \(levels.map { "'\($0)'" }.joined(separator: ", ")), but it is '\(level)'", at: pair.value.mark)
+                error(
+                    .type, "permission '\(pair.key)' must be \(levels.map { "'\($0)'" }.joined(separator: ", ")), but it is '\(level)'",
+                    at: pair.value.mark)
                 continue
             }
             result[pair.key] = level
@@ -203,7 +206,8 @@ extension Loader {
         guard let group = string(groupNode, "'group' in \(what)", scope: scope, key: key + ".group", nonEmpty: true) else { return nil }
         var concurrency = Concurrency(group: group)
         if let cancel = byKey["cancel-in-progress"]?.value {
-            concurrency.cancelInProgress = bool(cancel, "'cancel-in-progress' in \(what)", scope: scope, key: key + ".cancel-in-progress") ?? .value(false)
+            concurrency.cancelInProgress =
+                bool(cancel, "'cancel-in-progress' in \(what)", scope: scope, key: key + ".cancel-in-progress") ?? .value(false)
         }
         if let queueNode = byKey["queue"]?.value, let queue = string(queueNode, "'queue' in \(what)", nonEmpty: true) {
             if queue == "single" || queue == "max" {

@@ -43,11 +43,16 @@ public struct CronSchedule: Sendable, Hashable {
     /// Parses a cron expression.
     public static func parse(_ expression: String) -> Result<CronSchedule, Problem> {
         if expression.hasPrefix("@") {
-            return .failure(Problem(message: "GitHub does not support shorthands such as '\(expression)'; write the five fields, such as '0 0 * * *'"))
+            return .failure(
+                Problem(message: "GitHub does not support shorthands such as '\(expression)'; write the five fields, such as '0 0 * * *'"))
         }
         let parts = expression.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard parts.count == 5 else {
-            return .failure(Problem(message: "it has \(parts.count) field\(parts.count == 1 ? "" : "s"); cron needs 5: minute hour day-of-month month day-of-week"))
+            return .failure(
+                Problem(
+                    message:
+                        "it has \(parts.count) field\(parts.count == 1 ? "" : "s"); cron needs 5: minute hour day-of-month month day-of-week"
+                ))
         }
         var values: [[Int]] = []
         for (part, field) in zip(parts, fields) {
@@ -119,7 +124,8 @@ public struct CronSchedule: Sendable, Hashable {
         var gaps = zip(minutes.dropFirst(), minutes).map { $0 - $1 }
         if hours.count > 1, let first = minutes.first, let last = minutes.last { gaps.append(60 - last + first) }
         guard let smallest = gaps.min(), smallest < 5 else { return nil }
-        return "'\(expression)' asks for runs \(smallest) minute\(smallest == 1 ? "" : "s") apart; GitHub runs scheduled workflows at most once every 5 minutes"
+        return
+            "'\(expression)' asks for runs \(smallest) minute\(smallest == 1 ? "" : "s") apart; GitHub runs scheduled workflows at most once every 5 minutes"
     }
 
     /// Whether the schedule fires at the given minute (all values in UTC or the schedule's time zone).

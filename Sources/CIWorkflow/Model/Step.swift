@@ -37,7 +37,8 @@ public struct Step: Sendable, Hashable {
     public var displayName: String {
         if let name { return name }
         switch action {
-        case .run(let run): return "Run " + (run.script.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "")
+        case .run(let run):
+            return "Run " + (run.script.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "")
         case .uses(let uses): return "Run " + uses.reference
         case .wait(let ids): return "Wait for " + ids.joined(separator: ", ")
         case .waitAll: return "Wait for all background steps"

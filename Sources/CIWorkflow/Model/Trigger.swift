@@ -75,7 +75,10 @@ public struct InputDefinition: Sendable, Hashable {
     public var options: [String]
 
     /// Creates an input definition.
-    public init(description: String? = nil, type: InputType = .string, required: Bool = false, defaultValue: JSONValue? = nil, options: [String] = []) {
+    public init(
+        description: String? = nil, type: InputType = .string, required: Bool = false, defaultValue: JSONValue? = nil,
+        options: [String] = []
+    ) {
         self.description = description
         self.type = type
         self.required = required

@@ -58,13 +58,19 @@ extension Trigger {
         add("versions", versions)
         if !inputs.isEmpty {
             members.append(
-                ("inputs", .object(inputs.map { name, input in
-                    var fields: [(String, JSONValue)] = [("type", .string(input.type.rawValue)), ("required", .bool(input.required))]
-                    if let description = input.description { fields.append(("description", .string(description))) }
-                    if let value = input.defaultValue { fields.append(("default", value)) }
-                    if !input.options.isEmpty { fields.append(("options", .array(input.options.map(JSONValue.string)))) }
-                    return (name, .object(fields))
-                })))
+                (
+                    "inputs",
+                    .object(
+                        inputs.map { name, input in
+                            var fields: [(String, JSONValue)] = [
+                                ("type", .string(input.type.rawValue)), ("required", .bool(input.required)),
+                            ]
+                            if let description = input.description { fields.append(("description", .string(description))) }
+                            if let value = input.defaultValue { fields.append(("default", value)) }
+                            if !input.options.isEmpty { fields.append(("options", .array(input.options.map(JSONValue.string)))) }
+                            return (name, .object(fields))
+                        })
+                ))
         }
         if !outputs.isEmpty {
             members.append(("outputs", .object(outputs.map { ($0.key, .object([("value", .string($0.value.value))])) })))
@@ -74,11 +80,15 @@ extension Trigger {
         }
         if !schedules.isEmpty {
             members.append(
-                ("schedule", .array(schedules.map { schedule in
-                    var fields: [(String, JSONValue)] = [("cron", .string(schedule.cron.expression))]
-                    if let zone = schedule.timezone { fields.append(("timezone", .string(zone))) }
-                    return .object(fields)
-                })))
+                (
+                    "schedule",
+                    .array(
+                        schedules.map { schedule in
+                            var fields: [(String, JSONValue)] = [("cron", .string(schedule.cron.expression))]
+                            if let zone = schedule.timezone { fields.append(("timezone", .string(zone))) }
+                            return .object(fields)
+                        })
+                ))
         }
         return .object(members)
     }
@@ -114,7 +124,9 @@ extension Concurrency {
 extension Container {
     var json: JSONValue {
         var members: [(String, JSONValue)] = [("image", .string(image))]
-        if let credentials { members.append(("credentials", .object([("username", .string(credentials.username)), ("password", .string("***"))]))) }
+        if let credentials {
+            members.append(("credentials", .object([("username", .string(credentials.username)), ("password", .string("***"))])))
+        }
         if !env.isEmpty { members.append(("env", .object(env.map { ($0.key, .string($0.value)) }))) }
         if !ports.isEmpty { members.append(("ports", .array(ports.map(JSONValue.string)))) }
         if !volumes.isEmpty { members.append(("volumes", .array(volumes.map(JSONValue.string)))) }
@@ -194,9 +206,15 @@ extension Job {
         members.append(("strategy", .object(strategyMembers)))
         if let instances = matrixInstances {
             members.append(
-                ("matrix", .array(instances.map { instance in
-                    .object([("name", .string(displayName(matrix: instance))), ("values", .object(instance.map { ($0.key, $0.value) }))])
-                })))
+                (
+                    "matrix",
+                    .array(
+                        instances.map { instance in
+                            .object([
+                                ("name", .string(displayName(matrix: instance))), ("values", .object(instance.map { ($0.key, $0.value) })),
+                            ])
+                        })
+                ))
         } else if case .expression(let text)? = strategy.matrix {
             members.append(("matrix", .string(text)))
         } else {

@@ -95,7 +95,8 @@ enum InputCheck {
     }
 
     private static func invalid(_ input: [UInt8], _ index: Int, _ line: Int, _ lineStart: Int) -> YAMLError {
-        YAMLError(.encoding, "the input is not valid UTF-8; save the file as UTF-8", at: mark(input, index, line: line, lineStart: lineStart))
+        YAMLError(
+            .encoding, "the input is not valid UTF-8; save the file as UTF-8", at: mark(input, index, line: line, lineStart: lineStart))
     }
 
     private static func mark(_ input: [UInt8], _ index: Int, line: Int, lineStart: Int) -> Mark {

@@ -49,7 +49,8 @@ extension Parser {
         let startCount = nodeCount
         if byte == UInt8(ascii: "-"), isBlankOrEnd(pos + 1) {
             guard compact else {
-                throw syntaxError("a block sequence entry ('- ') is not allowed here; start the sequence on the next line, indented under its key")
+                throw syntaxError(
+                    "a block sequence entry ('- ') is not allowed here; start the sequence on the next line, indented under its key")
             }
             let properties = try merge(inherited, sameLine)
             beginAnchor(properties)
@@ -232,7 +233,8 @@ extension Parser {
         try countNodes(1, at: mark.offset)
         guard !properties.isEmpty else { return }
         if let tag = properties.tag, tag != .str, tag != .nonSpecific {
-            throw YAMLError(.unsupported, "mapping keys are strings in workflows; remove the tag \(tag.rawValue)", at: properties.tagMark ?? mark)
+            throw YAMLError(
+                .unsupported, "mapping keys are strings in workflows; remove the tag \(tag.rawValue)", at: properties.tagMark ?? mark)
         }
         var keyNode = Node(.scalar(Scalar(key, style: style)), mark: mark, tag: properties.tag)
         try apply(Properties(anchor: properties.anchor, anchorMark: properties.anchorMark), to: &keyNode, startCount: nodeCount - 1)

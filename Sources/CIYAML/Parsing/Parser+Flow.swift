@@ -37,7 +37,8 @@ extension Parser {
             try skipFlowSpace()
             guard pos < count else {
                 throw YAMLError(
-                    .syntax, "this flow \(isSequence ? "sequence" : "mapping") is never closed; add '\(Character(Unicode.Scalar(closing)))'",
+                    .syntax,
+                    "this flow \(isSequence ? "sequence" : "mapping") is never closed; add '\(Character(Unicode.Scalar(closing)))'",
                     at: startMark)
             }
             if current == closing {

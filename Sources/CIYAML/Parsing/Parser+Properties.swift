@@ -149,7 +149,8 @@ extension Parser {
             return Node(.scalar(Scalar("", style: .plain)), mark: aliasMark)
         }
         guard var anchored = anchors[name] else {
-            errors.append(YAMLError(.unknownAnchor, "unknown anchor '\(name)'; define '&\(name)' on a node before using '*\(name)'", at: aliasMark))
+            errors.append(
+                YAMLError(.unknownAnchor, "unknown anchor '\(name)'; define '&\(name)' on a node before using '*\(name)'", at: aliasMark))
             try countNodes(1, at: start)
             return Node(.scalar(Scalar("", style: .plain)), mark: aliasMark)
         }

@@ -328,9 +328,9 @@ extension Parser {
     private mutating func scanBlockBreaks(indent: inout Int, parentIndent: Int, trailingBreaks: inout Int) {
         var maxIndent = 0
         while true {
-            while (indent == 0 || pos - lineStart < indent), current == Self.space { pos += 1 }
+            while indent == 0 || pos - lineStart < indent, current == Self.space { pos += 1 }
             maxIndent = max(maxIndent, pos - lineStart)
-            if (indent == 0 || pos - lineStart < indent), current == Self.tab {
+            if indent == 0 || pos - lineStart < indent, current == Self.tab {
                 var index = pos
                 while Self.isBlank(at(index)) { index += 1 }
                 guard at(index) == Self.newline else { break }

@@ -251,7 +251,8 @@ struct Parser {
             throw syntaxError("unexpected content after the end of the document; check its indentation")
         }
         for (name, anchored) in anchors where !anchored.used {
-            warnings.append(YAMLWarning(code: "yaml-unused-anchor", message: "anchor '\(name)' is defined but never used", at: anchored.mark))
+            warnings.append(
+                YAMLWarning(code: "yaml-unused-anchor", message: "anchor '\(name)' is defined but never used", at: anchored.mark))
         }
         warnings.sort { $0.mark < $1.mark }
         return YAMLDocument(root: root, warnings: warnings, errors: errors)

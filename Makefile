@@ -1,0 +1,39 @@
+# The two commands that set up a fresh machine are `make demo` and `make test`.
+SWIFT ?= swift
+BIN = .build/debug/ci-runner
+RELEASE_BIN = .build/release/ci-runner
+
+.PHONY: setup build demo test lint fuzz bench release clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build --product ci-runner
+
+release: setup
+	$(SWIFT) build -c release --product ci-runner
+
+# The main job on the bundled example. (It becomes `ci-runner run` when the engine lands.)
+demo: build
+	$(BIN) validate examples/mlops-app
+	$(BIN) list examples/mlops-app
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz Package.swift
+
+# Every test: formatting, a build with no warnings in our code, then the test suites.
+test: setup lint
+	@bash scripts/build-no-warnings.sh
+	$(SWIFT) test
+
+# libFuzzer targets: `make fuzz SECONDS=600` (see docs/fuzzing.md).
+SECONDS ?= 60
+fuzz: setup
+	@bash scripts/fuzz.sh $(SECONDS)
+
+bench: setup
+	@bash bench/run.sh
+
+clean:
+	rm -rf .build .build-fuzz
