@@ -99,3 +99,16 @@ extension Loader {
         diagnostics += JobGraph.build(workflow).diagnostics
     }
 }
+
+extension JobGraph {
+    /// The jobs grouped by stage, in the workflow's order within each stage. Jobs on a cycle are left out.
+    public var stageList: [[String]] {
+        guard let last = stages.values.max() else { return [] }
+        return (0...last).map { stage in order.filter { stages[$0] == stage } }
+    }
+}
+
+extension Workflow {
+    /// Whether an `event` (such as `push`) is among the workflow's triggers.
+    public func isTriggered(by event: String) -> Bool { triggers[event] != nil }
+}

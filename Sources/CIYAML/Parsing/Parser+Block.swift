@@ -11,10 +11,13 @@ extension Parser {
     mutating func parseNode(parentIndent: Int, compact: Bool, indentless: Bool, inherited: Properties) throws(YAMLError) -> Node {
         let emptyMark = here()
         skipBlanks()
+        // A compact mapping whose first key has properties (`&a key: v`) is indented where they start.
+        let startColumn = pos - lineStart
         let properties = try parseProperties(flow: false)
         let atLineEnd = current == Self.newline || current == 0 || current == UInt8(ascii: "#")
         guard atLineEnd else {
-            return try parseInline(parentIndent: parentIndent, compact: compact, sameLine: properties, inherited: inherited)
+            return try parseInline(
+                parentIndent: parentIndent, compact: compact, startColumn: startColumn, sameLine: properties, inherited: inherited)
         }
         let merged = try merge(inherited, properties)
         try finishLine()
@@ -43,10 +46,16 @@ extension Parser {
     }
 
     /// Parses content that starts on the current line at the current position.
-    mutating func parseInline(parentIndent: Int, compact: Bool, sameLine: Properties, inherited: Properties) throws(YAMLError) -> Node {
+    ///
+    /// `startColumn` is the 0-based column where the node's same-line properties start (or the
+    /// content, when it has none): the indentation of a block mapping that starts here.
+    mutating func parseInline(
+        parentIndent: Int, compact: Bool, startColumn: Int, sameLine: Properties, inherited: Properties
+    ) throws(YAMLError) -> Node {
         let byte = current
         let column = pos - lineStart
         let startCount = nodeCount
+        flowMinIndent = max(parentIndent + 1, 0)
         if byte == UInt8(ascii: "-"), isBlankOrEnd(pos + 1) {
             guard compact else {
                 throw syntaxError(
@@ -65,7 +74,7 @@ extension Parser {
         }
         if compact, try implicitKeyAhead() {
             beginAnchor(inherited)
-            var node = try parseBlockMapping(indent: column, firstKeyProperties: sameLine)
+            var node = try parseBlockMapping(indent: startColumn, firstKeyProperties: sameLine)
             try apply(inherited, to: &node, startCount: startCount)
             return node
         }

@@ -10,6 +10,7 @@ extension Parser {
                 if isDocumentMarker(at: pos) {
                     throw syntaxError("a document marker appears inside a flow collection; close the collection before it")
                 }
+                try checkFlowLineIndent()
             } else if byte == UInt8(ascii: "#") {
                 if pos > lineStart, !Self.isBlank(buffer[pos - 1]) {
                     throw syntaxError("a comment needs a space before '#'")
@@ -21,13 +22,35 @@ extension Parser {
         }
     }
 
+    /// At the start of a line inside a flow collection: the line must be indented more than the block
+    /// collection that holds the flow collection (YAML 1.2's `s-flow-line-prefix`). Blank and comment
+    /// lines may have any indentation, and the outermost collection's closing `]` or `}` may sit at the
+    /// holder's own indentation, as GitHub's parser allows.
+    mutating func checkFlowLineIndent() throws(YAMLError) {
+        var index = pos
+        while at(index) == Self.space { index += 1 }
+        let indent = index - pos
+        guard indent < flowMinIndent else { return }
+        while Self.isBlank(at(index)) { index += 1 }
+        let byte = at(index)
+        if byte == Self.newline || byte == 0 || byte == UInt8(ascii: "#") { return }
+        if flowLevel == 1, indent == flowMinIndent - 1, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { return }
+        throw syntaxError(
+            "this line inside a flow collection must be indented by at least \(flowMinIndent) spaces, more than the key or '- ' that holds the collection",
+            at: index)
+    }
+
     /// Parses `[ … ]` or `{ … }`, nested and spanning lines.
     mutating func parseFlowCollection() throws(YAMLError) -> Node {
         let startMark = here()
         let isSequence = current == UInt8(ascii: "[")
         let closing = isSequence ? UInt8(ascii: "]") : UInt8(ascii: "}")
         try enterCollection(at: pos)
-        defer { depth -= 1 }
+        flowLevel += 1
+        defer {
+            depth -= 1
+            flowLevel -= 1
+        }
         try countNodes(1, at: pos)
         pos += 1
         var items: [Node] = []
@@ -141,7 +164,7 @@ extension Parser {
             guard !properties.isEmpty else { throw syntaxError("expected a value, but found \(describe(pos))") }
             node = try emptyNode(at: properties.mark ?? here())
         default:
-            node = try parsePlainNode(parentIndent: -1, flow: true)
+            node = try parsePlainNode(parentIndent: flowMinIndent - 1, flow: true)
         }
         try apply(properties, to: &node, startCount: startCount)
         return node

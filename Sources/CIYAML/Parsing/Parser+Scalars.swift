@@ -100,8 +100,17 @@ extension Parser {
             if isDocumentMarker(at: pos) {
                 throw syntaxError("a document marker appears inside a quoted string; close the string before it")
             }
+            var indentEnd = pos
+            while at(indentEnd) == Self.space { indentEnd += 1 }
             skipBlanks()
-            guard current == Self.newline else { break }
+            guard current == Self.newline else {
+                if indentEnd - lineStart < flowMinIndent, pos < count {
+                    throw syntaxError(
+                        "this line of a quoted string must be indented by at least \(flowMinIndent) spaces, more than the key or '- ' that holds the string",
+                        at: pos)
+                }
+                break
+            }
             consumeLineBreak()
             emptyLines += 1
         }

@@ -16,6 +16,12 @@ struct Parser {
     var lineStart = 0
     /// How many collections enclose the current position.
     var depth = 0
+    /// The least indentation, in spaces, of a continuation line of the flow content being parsed
+    /// (a multi-line quoted or flow scalar, or a flow collection): one more than the indentation of
+    /// the block collection that holds it, 0 at the root.
+    var flowMinIndent = 0
+    /// How many flow collections enclose the current position.
+    var flowLevel = 0
     /// Nodes made so far, counting every node an alias copies.
     var nodeCount = 0
     /// Anchors whose node is complete.

@@ -1,0 +1,104 @@
+import CIBasics
+import Testing
+
+@Suite struct DiagnosticRenderingTests {
+    @Test func aDiagnosticRendersWithItsSourceLineAndACaret() {
+        let source = SourceText(path: "ci.yml", text: "jobs:\n  build:\n    run-on: x\n")
+        let diagnostic = Diagnostic.error("unknown-key", "unknown key 'run-on'", at: SourceLocation(file: "ci.yml", line: 3, column: 5))
+        #expect(
+            diagnostic.rendered(source: source) == """
+                ci.yml:3:5: error: unknown key 'run-on'
+                   3 |     run-on: x
+                     |     ^
+                """)
+    }
+
+    @Test func theCaretKeepsTabsSoItLinesUp() {
+        let source = SourceText(path: "f", text: "\tkey: value")
+        let diagnostic = Diagnostic.warning("w", "here", at: SourceLocation(file: "f", line: 1, column: 7))
+        #expect(diagnostic.rendered(source: source).hasSuffix("     | \t     ^"))
+    }
+
+    @Test func colourIsOnlyAddedWhenAsked() {
+        let diagnostic = Diagnostic.error("e", "bad", at: nil)
+        #expect(diagnostic.rendered(source: nil) == "error: bad")
+        #expect(diagnostic.rendered(source: nil, style: TextStyle(colored: true)).contains("\u{1B}[31m"))
+    }
+
+    @Test func noColorDisablesColour() {
+        #expect(TextStyle.forFileDescriptor(1, environment: ["NO_COLOR": "1"]) == .plain)
+        #expect(TextStyle.forFileDescriptor(1, environment: ["TERM": "dumb"]) == .plain)
+    }
+
+    @Test func sourceTextSplitsLinesOnLFCRLFAndCR() {
+        let source = SourceText(path: "f", bytes: Array("\u{FEFF}a\r\nb\rc\nd".utf8))
+        #expect((1...4).map { source.line($0) } == ["a", "b", "c", "d"])
+        #expect(source.line(5) == nil)
+    }
+
+    @Test func locateFindsTheNthOccurrenceAfterAPosition() {
+        let source = SourceText(path: "f", text: "run: |\n  echo $x\n  echo $x\n")
+        let start = SourceLocation(file: "f", line: 1, column: 6)
+        #expect(source.locate("$x", from: start) == SourceLocation(file: "f", line: 2, column: 8))
+        #expect(source.locate("$x", from: start, occurrence: 1) == SourceLocation(file: "f", line: 3, column: 8))
+    }
+
+    @Test func sortedUniqueDropsRepeatsAndOrdersByPlace() {
+        let a = Diagnostic.error("e", "a", at: SourceLocation(file: "f", line: 2, column: 1))
+        let b = Diagnostic.error("e", "b", at: SourceLocation(file: "f", line: 1, column: 3))
+        #expect([a, b, a].sortedUnique() == [b, a])
+    }
+
+    @Test(arguments: [
+        ("run-on", ["runs-on", "steps", "needs"], "runs-on"), ("rusn-on", ["runs-on", "steps"], "runs-on"),
+        ("RUNS-ON", ["runs-on"], "runs-on"), ("stpes", ["steps", "strategy"], "steps"),
+    ])
+    func suggestionsFindTheClosestKey(word: String, candidates: [String], expected: String) {
+        #expect(Suggestion.closest(to: word, in: candidates) == expected)
+    }
+
+    @Test func unrelatedWordsGetNoSuggestion() {
+        #expect(Suggestion.closest(to: "foo", in: ["runs-on", "steps"]) == nil)
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test(arguments: [
+        (3.1, "3.1"), (1000.0, "1000.0"), (1e16, "1e+16"), (1.5e-5, "1.5e-05"), (0.0001, "0.0001"), (-2.5, "-2.5"),
+        (1234567890123456.0, "1234567890123456.0"), (Double.infinity, "Infinity"), (0.1 + 0.2, "0.30000000000000004"),
+    ])
+    func floatsPrintAsPythonReprDoes(value: Double, expected: String) {
+        #expect(JSONValue.pythonRepr(value) == expected)
+    }
+
+    @Test(arguments: [(3.1, "3.1"), (1000.0, "1000"), (1e21, "1e+21"), (1e20, "100000000000000000000"), (1e-7, "1e-7"), (-0.5, "-0.5")])
+    func numbersPrintAsGitHubDoes(value: Double, expected: String) {
+        #expect(GitHubNumber.string(value) == expected)
+    }
+
+    @Test func pythonFormatSortsKeysAndEscapesNonASCII() {
+        let value = JSONValue.object([("b", .string("é\n")), ("a", .array([.int(1), .null, .bool(true)]))])
+        #expect(value.serialized(.python) == #"{"a": [1, null, true], "b": "\u00e9\n"}"#)
+    }
+
+    @Test func astralCharactersBecomeSurrogatePairs() {
+        #expect(JSONValue.string("😀").serialized(.python) == #""\ud83d\ude00""#)
+    }
+
+    @Test func parsingRoundTrips() throws {
+        let text = #"{"a": [1, 2.5, "x\u00e9\ud83d\ude00", null, true], "b": {"c": -3}}"#
+        let value = try JSONValue.parse(text)
+        #expect(value["b"]?["c"] == .int(-3))
+        #expect(try JSONValue.parse(value.serialized(.compact)) == value)
+    }
+
+    @Test func parseErrorsNameTheLineAndColumn() {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{\n  \"a\": ]") }
+        do {
+            _ = try JSONValue.parse("{\n  \"a\": ]")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.column == 8)
+        }
+    }
+}
