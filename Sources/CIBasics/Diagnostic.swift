@@ -85,12 +85,18 @@ extension Array where Element == Diagnostic {
     /// Whether any diagnostic is an error.
     public var containsErrors: Bool { contains { $0.severity == .error } }
 
-    /// The diagnostics sorted by location (those without one first), with exact repeats removed.
+    /// The diagnostics sorted by location (those without one first), keeping one diagnostic per
+    /// place and kind.
     ///
-    /// A node reused through a YAML alias is checked once per use; this keeps one report of each.
+    /// A node reused through a YAML alias is checked once per use; this keeps the first report.
     public func sortedUnique() -> [Diagnostic] {
-        var seen = Set<Diagnostic>()
-        let unique = filter { seen.insert($0).inserted }
+        var seen = Set<DiagnosticIdentity>()
+        let unique = filter { diagnostic in
+            let key = DiagnosticIdentity(
+                severity: diagnostic.severity, code: diagnostic.code, location: diagnostic.location,
+                message: diagnostic.location == nil ? diagnostic.message : nil)
+            return seen.insert(key).inserted
+        }
         return unique.enumerated().sorted { lhs, rhs in
             switch (lhs.element.location, rhs.element.location) {
             case (nil, nil): return lhs.offset < rhs.offset
@@ -102,4 +108,12 @@ extension Array where Element == Diagnostic {
             }
         }.map(\.element)
     }
+}
+
+/// What makes two diagnostics the same report: kind and place (message too when there is no place).
+private struct DiagnosticIdentity: Hashable {
+    var severity: Severity
+    var code: DiagnosticCode
+    var location: SourceLocation?
+    var message: String?
 }

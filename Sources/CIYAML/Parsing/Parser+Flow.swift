@@ -36,7 +36,7 @@ extension Parser {
         if byte == Self.newline || byte == 0 || byte == UInt8(ascii: "#") { return }
         if flowLevel == 1, indent == flowMinIndent - 1, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { return }
         throw syntaxError(
-            "this line inside a flow collection must be indented by at least \(flowMinIndent) spaces, more than the key or '- ' that holds the collection",
+            "this line inside a flow collection must be indented more than the key or '- ' that holds the collection, to column \(flowMinIndent + 1) or beyond",
             at: index)
     }
 

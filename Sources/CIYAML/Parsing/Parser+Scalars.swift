@@ -106,7 +106,7 @@ extension Parser {
             guard current == Self.newline else {
                 if indentEnd - lineStart < flowMinIndent, pos < count {
                     throw syntaxError(
-                        "this line of a quoted string must be indented by at least \(flowMinIndent) spaces, more than the key or '- ' that holds the string",
+                        "this line of a quoted string must be indented more than the key or '- ' that holds the string, to column \(flowMinIndent + 1) or beyond",
                         at: pos)
                 }
                 break
@@ -179,8 +179,8 @@ extension Parser {
     // MARK: Plain scalars
 
     /// Parses a plain scalar, continuing onto following lines that are indented more than
-    /// `parentIndent` (any indentation inside a flow collection). Stops before `: `, ` #`, and in
-    /// flow context before `,[]{}`.
+    /// `parentIndent` (inside a flow collection, one less than `flowMinIndent`). Stops before `: `,
+    /// ` #`, and in flow context before `,[]{}`.
     mutating func parsePlain(parentIndent: Int, flow: Bool) -> String {
         var out: [UInt8] = []
         var single: Range<Int>?
@@ -234,7 +234,7 @@ extension Parser {
                     continue
                 }
                 if byte == 0 || byte == UInt8(ascii: "#") { break }
-                if !flow && indent <= parentIndent { break }
+                if indent <= parentIndent { break }
                 if indent == 0 && isDocumentMarker(at: pos) { break }
                 if byte == UInt8(ascii: ":") && (isBlankOrEnd(index + 1) || (flow && Self.isFlowIndicator(at(index + 1)))) { break }
                 if flow && Self.isFlowIndicator(byte) { break }
