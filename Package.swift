@@ -8,14 +8,15 @@ let fuzzing = Context.environment["CI_RUNNER_FUZZ"] != nil
 var targets: [Target] = [
     .target(name: "CIBasics"),
     .target(name: "CIYAML", dependencies: ["CIBasics"]),
+    .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),
     .target(
         name: "CIWorkflow",
-        dependencies: ["CIBasics", "CIYAML", .product(name: "OrderedCollections", package: "swift-collections")]
+        dependencies: ["CIBasics", "CIYAML", "CIExpressions", .product(name: "OrderedCollections", package: "swift-collections")]
     ),
     .target(
         name: "CICommands",
         dependencies: [
-            "CIBasics", "CIYAML", "CIWorkflow",
+            "CIBasics", "CIYAML", "CIExpressions", "CIWorkflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]
@@ -26,6 +27,7 @@ var targets: [Target] = [
     .target(name: "CITestSupport", dependencies: ["CIBasics"], path: "Tests/CITestSupport"),
     .testTarget(name: "CIBasicsTests", dependencies: ["CIBasics", "CITestSupport"]),
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),
+    .testTarget(name: "CIExpressionsTests", dependencies: ["CIExpressions", "CITestSupport"]),
     .testTarget(name: "CIWorkflowTests", dependencies: ["CIWorkflow", "CIYAML", "CITestSupport"]),
     .testTarget(name: "CICommandsTests", dependencies: ["CICommands", "CITestSupport"]),
 ]
@@ -47,6 +49,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

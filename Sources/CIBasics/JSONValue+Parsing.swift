@@ -14,29 +14,33 @@ extension JSONValue {
     /// The deepest nesting `parse` accepts.
     public static let maximumParseDepth = 512
 
-    /// Reads a JSON document. Accepts Python's `NaN`, `Infinity` and `-Infinity`.
+    /// Reads a JSON document. Unless `strict`, accepts Python's `NaN`, `Infinity` and `-Infinity`
+    /// and lenient numbers; `strict` accepts exactly RFC 8259, as JavaScript's `JSON.parse` does.
     ///
     /// Numbers without a fraction or exponent that fit in `Int` become `.int`, others `.double`.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(bytes: Array(text.utf8))
+    /// A repeated key keeps its first position and its last value.
+    public static func parse(_ text: String, strict: Bool = false) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(bytes: Array(text.utf8), strict: strict)
         return try reader.document()
     }
 
     /// Reads a JSON document from UTF-8 bytes.
-    public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        var reader = JSONReader(bytes: bytes)
+    public static func parse(bytes: [UInt8], strict: Bool = false) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(bytes: bytes, strict: strict)
         return try reader.document()
     }
 }
 
 private struct JSONReader {
     let bytes: [UInt8]
+    let strict: Bool
     var index = 0
     var depth = 0
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], strict: Bool) {
         self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        self.strict = strict
+        if !strict, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     mutating func document() throws(JSONParseError) -> JSONValue {
@@ -83,8 +87,8 @@ private struct JSONReader {
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
-        case UInt8(ascii: "N"): return try literal("NaN", .double(.nan))
-        case UInt8(ascii: "I"): return try literal("Infinity", .double(.infinity))
+        case UInt8(ascii: "N") where !strict: return try literal("NaN", .double(.nan))
+        case UInt8(ascii: "I") where !strict: return try literal("Infinity", .double(.infinity))
         default: return try number()
         }
     }
@@ -224,7 +228,7 @@ private struct JSONReader {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "I") {
+            if !strict, index < bytes.count, bytes[index] == UInt8(ascii: "I") {
                 _ = try literal("Infinity", .null)
                 return .double(-.infinity)
             }
@@ -245,9 +249,39 @@ private struct JSONReader {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if text.isEmpty || text == "-" { throw failure("unexpected character") }
+        if strict && !Self.isStrictNumber(Array(bytes[start..<index])) { throw failure("invalid number '\(text)'") }
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("invalid number '\(text)'") }
         return .double(value)
+    }
+}
+
+extension JSONReader {
+    /// RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    static func isStrictNumber(_ text: [UInt8]) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < text.count, text[i] >= UInt8(ascii: "0"), text[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < text.count, text[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < text.count else { return false }
+        if text[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if i < text.count, text[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < text.count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < text.count, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == text.count
     }
 }
 
