@@ -71,7 +71,11 @@ import Testing
         #expect(JSONValue.pythonRepr(value) == expected)
     }
 
-    @Test(arguments: [(3.1, "3.1"), (1000.0, "1000"), (1e21, "1e+21"), (1e20, "100000000000000000000"), (1e-7, "1e-7"), (-0.5, "-0.5")])
+    @Test(arguments: [
+        (3.1, "3.1"), (1000.0, "1000"), (1e21, "1E+21"), (1e14, "100000000000000"), (1e15, "1E+15"), (1e-7, "1E-07"), (-0.5, "-0.5"),
+        (0.1 + 0.2, "0.3"), (12345678901234567890.0, "1.23456789012346E+19"), (0.0001, "0.0001"), (0.00001, "1E-05"), (-0.0, "0"),
+        (123456789.123456789, "123456789.123457"),
+    ])
     func numbersPrintAsGitHubDoes(value: Double, expected: String) {
         #expect(GitHubNumber.string(value) == expected)
     }

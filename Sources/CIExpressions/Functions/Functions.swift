@@ -35,7 +35,8 @@ public enum Functions {
             let (search, item) = (arguments[0], arguments[1])
             if search.isPrimitive {
                 guard item.isPrimitive else { return .boolean(false) }
-                return .boolean(search.stringValue.lowercased().contains(item.stringValue.lowercased()))
+                let needle = item.stringValue.lowercased()
+                return .boolean(needle.isEmpty || search.stringValue.lowercased().contains(needle))
             }
             if case .array(let array) = search {
                 return .boolean(array.items.contains { ExpressionValue.looselyEquals(item, $0) })

@@ -98,20 +98,27 @@ public enum JSNumber {
         return String(scalars[start...end])
     }
 
-    /// `Number.prototype.toString()`.
-    public static func format(_ value: Double) -> String { GitHubNumber.string(value) }
-
-    /// GitHub's number-to-string coercion: at most 15 decimal places, trailing zeros dropped,
-    /// then JavaScript's `toString` (`(+value.toFixed(15)).toString()`).
-    public static func coerceString(_ value: Double) -> String {
+    /// `Number.prototype.toString()`: shortest round-trip digits, plain notation for exponents in
+    /// (-7, 21), else `1e+21` style. This is how `toJSON` writes numbers.
+    public static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == 0 { return "0" }
-        guard value.isFinite, abs(value) < 1e21 else { return format(value) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        let written = buffer.withUnsafeMutableBufferPointer { pointer in
-            withVaList([value]) { vsnprintf(pointer.baseAddress, pointer.count, "%.15f", $0) }
+        let sign = value < 0 ? "-" : ""
+        let (digits, n) = JSONValue.shortestDigits(value)
+        let k = digits.count
+        if k <= n && n <= 21 { return sign + digits + String(repeating: "0", count: n - k) }
+        if 0 < n && n <= 21 {
+            let split = digits.index(digits.startIndex, offsetBy: n)
+            return sign + digits[..<split] + "." + digits[split...]
         }
-        guard written > 0, written < buffer.count else { return format(value) }
-        let fixed = String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return format(strtod(fixed, nil))
+        if -6 < n && n <= 0 { return sign + "0." + String(repeating: "0", count: -n) + digits }
+        let exponent = n - 1
+        var mantissa = String(digits.prefix(1))
+        if k > 1 { mantissa += "." + digits.dropFirst() }
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String(abs(exponent))
     }
+
+    /// GitHub's number-to-string coercion (`format`, templates, string comparisons): .NET's `G15`.
+    public static func coerceString(_ value: Double) -> String { GitHubNumber.string(value) }
 }

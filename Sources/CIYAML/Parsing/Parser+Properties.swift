@@ -32,7 +32,13 @@ extension Parser {
             } else if byte == UInt8(ascii: "!") {
                 let start = pos
                 if properties.tag != nil { throw syntaxError("a node can have only one tag") }
-                while pos < count, !isBlankOrEnd(pos), !(flow && Self.isFlowIndicator(buffer[pos])) { pos += 1 }
+                if at(pos + 1) == UInt8(ascii: "<") {
+                    // A verbatim tag, `!<tag:yaml.org,2002:str>`: its URI may hold ',', '[' and ']'.
+                    while pos < count, !isBlankOrEnd(pos), buffer[pos] != UInt8(ascii: ">") { pos += 1 }
+                    if current == UInt8(ascii: ">") { pos += 1 }
+                } else {
+                    while pos < count, !isBlankOrEnd(pos), !(flow && Self.isFlowIndicator(buffer[pos])) { pos += 1 }
+                }
                 let written = text(start..<pos)
                 guard let tag = Self.tag(named: written) else {
                     throw YAMLError(
@@ -44,6 +50,12 @@ extension Parser {
                 properties.tagMark = mark(start)
             } else {
                 return properties
+            }
+            // YAML 1.2 needs white space between properties and the content (`&a[x]` is an error);
+            // an empty node may follow directly in a flow collection (`[&a, b]`).
+            let next = current
+            if !isBlankOrEnd(pos), !(flow && (next == UInt8(ascii: ",") || next == UInt8(ascii: "]") || next == UInt8(ascii: "}"))) {
+                throw syntaxError("an anchor or tag must be followed by a space before the value; found \(describe(pos))")
             }
             if flow { try skipFlowSpace() } else { skipBlanks() }
         }
@@ -127,6 +139,9 @@ extension Parser {
         case (_, .scalar(let scalar)):
             let plain = CoreSchema.resolve(plain: scalar.text)
             switch (tag, plain) {
+            case (.float, .int) where scalar.text.hasPrefix("0x") || scalar.text.hasPrefix("0o"):
+                // The core schema's float forms are decimal only.
+                throw mismatch("the value '\(scalar.text)'")
             case (.int, .int), (.float, .int), (.float, .float), (.bool, .bool), (.null, .null): return
             default: throw mismatch("the value '\(scalar.text)'")
             }

@@ -264,14 +264,21 @@ struct Parser {
         return YAMLDocument(root: root, warnings: warnings, errors: errors)
     }
 
-    /// Skips `%YAML` directives before the document; rejects `%TAG`.
+    /// Skips `%YAML` directives (and reserved ones) before the document; rejects `%TAG`, a second
+    /// `%YAML` and a YAML version other than 1.x.
     mutating func skipDirectives() throws(YAMLError) {
         var sawDirective = false
+        var sawYAML = false
         while true {
             _ = try nextContentLine()
             guard pos < count, current == UInt8(ascii: "%") else { break }
-            if text(pos..<min(pos + 5, count)) == "%TAG " || text(pos..<min(pos + 5, count)) == "%TAG\t" {
+            if isDirective(named: "TAG") {
                 throw YAMLError(.unsupported, "%TAG directives are not supported in workflows", at: here())
+            }
+            if isDirective(named: "YAML") {
+                if sawYAML { throw syntaxError("a document can have only one %YAML directive; remove this one") }
+                sawYAML = true
+                try checkYAMLVersion()
             }
             sawDirective = true
             skipToLineEnd()
@@ -279,6 +286,33 @@ struct Parser {
         }
         if sawDirective, !(pos < count && current == UInt8(ascii: "-") && isDocumentMarker(at: pos)) {
             throw syntaxError("a directive must be followed by a '---' line")
+        }
+    }
+
+    /// Whether the directive at the current position is `%name` followed by a blank or the line end.
+    private func isDirective(named name: String) -> Bool {
+        let end = pos + 1 + name.utf8.count
+        return end <= count && text(pos + 1..<end) == name && isBlankOrEnd(end)
+    }
+
+    /// Checks the version of the `%YAML` directive at the current position: `1.` and digits.
+    private mutating func checkYAMLVersion() throws(YAMLError) {
+        var index = pos + 5
+        while Self.isBlank(at(index)) { index += 1 }
+        let start = index
+        while at(index) >= UInt8(ascii: "0") && at(index) <= UInt8(ascii: "9") { index += 1 }
+        let major = text(start..<index)
+        guard !major.isEmpty, at(index) == UInt8(ascii: "."), at(index + 1) >= UInt8(ascii: "0"), at(index + 1) <= UInt8(ascii: "9")
+        else {
+            throw syntaxError("a %YAML directive needs a version such as '%YAML 1.2'", at: start)
+        }
+        index += 1
+        while at(index) >= UInt8(ascii: "0") && at(index) <= UInt8(ascii: "9") { index += 1 }
+        guard isBlankOrEnd(index) else {
+            throw syntaxError("a %YAML directive needs a version such as '%YAML 1.2'", at: start)
+        }
+        if major != "1" {
+            throw YAMLError(.unsupported, "YAML \(text(start..<index)) is not supported; workflows are YAML 1.2", at: mark(start))
         }
     }
 }
