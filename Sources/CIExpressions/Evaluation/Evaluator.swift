@@ -78,7 +78,14 @@ struct Evaluator {
                 held += try hold(value)
                 arguments.append(value)
             }
-            let result = try Functions.call(name, arguments, context: context, expression: text)
+            let result: ExpressionValue
+            do {
+                result = try Functions.call(name, arguments, context: context, expression: text)
+            } catch {
+                var error = error
+                if error.expression.isEmpty { error.expression = text }
+                throw error
+            }
             _ = try hold(result)
             memory -= Self.size(result)
             return result

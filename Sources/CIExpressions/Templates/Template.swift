@@ -23,6 +23,13 @@ public struct Template: Sendable {
         public var expressionError: ExpressionError?
         /// The message.
         public var description: String { message }
+
+        /// Creates a problem.
+        public init(message: String, offset: Int, expressionError: ExpressionError? = nil) {
+            self.message = message
+            self.offset = offset
+            self.expressionError = expressionError
+        }
     }
 
     /// The pieces, in order.

@@ -22,8 +22,8 @@ public struct ExpressionSite: Sendable, Hashable {
 /// Checks the expressions of a workflow when it loads.
 public protocol ExpressionChecker: Sendable {
     /// The diagnostics for one site: syntax errors, unknown contexts or functions, contexts not
-    /// available at this key.
-    func diagnostics(for site: ExpressionSite) -> [Diagnostic]
+    /// available at this key. `source` is the file, to point inside the string.
+    func diagnostics(for site: ExpressionSite, in source: SourceText) -> [Diagnostic]
 }
 
 extension String {

@@ -8,11 +8,13 @@ import OrderedCollections
 /// goes on and one pass finds every problem.
 struct Loader {
     let path: String
+    let source: SourceText
     let checker: (any ExpressionChecker)?
     var diagnostics: [Diagnostic] = []
 
-    init(path: String, checker: (any ExpressionChecker)?) {
-        self.path = path
+    init(source: SourceText, checker: (any ExpressionChecker)?) {
+        self.path = source.path
+        self.source = source
         self.checker = checker
     }
 
@@ -33,7 +35,7 @@ struct Loader {
         guard let checker, isCondition || text.containsExpression else { return }
         let site = ExpressionSite(
             text: text, location: location(node.mark), offset: node.mark.offset, contexts: scope, isCondition: isCondition, key: key)
-        diagnostics.append(contentsOf: checker.diagnostics(for: site))
+        diagnostics.append(contentsOf: checker.diagnostics(for: site, in: source))
     }
 
     /// When `node` is a string holding `${{ }}` and `scope` allows expressions, its text.

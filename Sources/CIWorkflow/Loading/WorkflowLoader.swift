@@ -6,13 +6,16 @@ import OrderedCollections
 public struct LoadOptions: Sendable {
     /// Bounds on the YAML input.
     public var limits: YAMLLimits
-    /// Checks `${{ }}` expressions as they load; nil skips expression checks.
+    /// Checks `${{ }}` expressions as they load (GitHub's syntax and context availability by
+    /// default); nil skips expression checks.
     public var expressionChecker: (any ExpressionChecker)?
     /// Whether to add lint warnings (YAML 1.1 look-alikes, `${ x }` in scripts, …).
     public var lint: Bool
 
     /// Creates options.
-    public init(limits: YAMLLimits = .default, expressionChecker: (any ExpressionChecker)? = nil, lint: Bool = true) {
+    public init(
+        limits: YAMLLimits = .default, expressionChecker: (any ExpressionChecker)? = WorkflowExpressionChecker(), lint: Bool = true
+    ) {
         self.limits = limits
         self.expressionChecker = expressionChecker
         self.lint = lint
@@ -50,7 +53,7 @@ public enum WorkflowLoader {
         } catch {
             return LoadResult(workflow: nil, diagnostics: [error.diagnostic(path: path)], source: source, document: nil)
         }
-        var loader = Loader(path: path, checker: options.expressionChecker)
+        var loader = Loader(source: source, checker: options.expressionChecker)
         loader.diagnostics += document.warnings.map { $0.diagnostic(path: path) }
         loader.diagnostics += document.errors.map { $0.diagnostic(path: path) }
         if let root = document.root { loader.reportMergeKeys(root) }
