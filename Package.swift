@@ -37,6 +37,7 @@ if fuzzing {
     targets += [
         .executableTarget(name: "fuzz-yaml", dependencies: ["CIYAML"], path: "Fuzz/fuzz-yaml"),
         .executableTarget(name: "fuzz-workflow", dependencies: ["CIWorkflow"], path: "Fuzz/fuzz-workflow"),
+        .executableTarget(name: "fuzz-expression", dependencies: ["CIExpressions"], path: "Fuzz/fuzz-expression"),
     ]
 }
 
