@@ -118,7 +118,8 @@ public struct Scalar: Sendable, Hashable {
         case .bool?, .int?, .float?:
             // The parser has checked that the text fits the tag.
             let value = CoreSchema.resolve(plain: text)
-            if tag == .float, case .int(let integer) = value { return .float(Double(integer)) }
+            // `!!float -0` is -0.0: read the text itself, which keeps the sign of zero.
+            if tag == .float, case .int(let integer) = value { return .float(Double(text) ?? Double(integer)) }
             return value
         }
     }

@@ -9,6 +9,11 @@ extension Parser {
     ///   - indentless: whether a sequence at `parentIndent` itself belongs to this node (mapping values).
     ///   - inherited: properties written on an earlier line for this node.
     mutating func parseNode(parentIndent: Int, compact: Bool, indentless: Bool, inherited: Properties) throws(YAMLError) -> Node {
+        if stackIsDeep() {
+            return try onFreshStack { (parser: inout Parser) throws(YAMLError) -> Node in
+                try parser.parseNode(parentIndent: parentIndent, compact: compact, indentless: indentless, inherited: inherited)
+            }
+        }
         let emptyMark = here()
         skipBlanks()
         // A compact mapping whose first key has properties (`&a key: v`) is indented where they start.

@@ -141,6 +141,9 @@ extension Parser {
 
     /// Parses one node inside a flow collection.
     mutating func parseFlowNode() throws(YAMLError) -> Node {
+        if stackIsDeep() {
+            return try onFreshStack { (parser: inout Parser) throws(YAMLError) -> Node in try parser.parseFlowNode() }
+        }
         let properties = try parseProperties(flow: true)
         let startCount = nodeCount
         let byte = current

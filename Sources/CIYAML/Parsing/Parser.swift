@@ -45,10 +45,16 @@ struct Parser {
         var used: Bool
     }
 
+    /// Where the stack was when parsing started on the current thread, and how much of it the
+    /// parser may use there (see `FreshStack`).
+    var stackBase = 0
+    var stackBudget = FreshStack.initialBudget
+
     init(buffer: UnsafeBufferPointer<UInt8>, limits: YAMLLimits) {
         self.buffer = buffer
         self.count = buffer.count
         self.limits = limits
+        self.stackBase = FreshStack.currentAddress()
     }
 
     // MARK: Bytes
