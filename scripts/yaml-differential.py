@@ -707,11 +707,20 @@ OURS_UNSUPPORTED = re.compile(r'not supported in workflows|in workflows; (keys a
 # yaml npm package instead when it is installed, and count as unexplained when it disagrees.
 PYYAML_REJECTS_VALID = [
     # A TAB inside a plain scalar, before a comment, after a flow collection.
-    ('TAB PyYAML cannot scan', re.compile(r"found character '\\t' that cannot start any token")),
+    ('TAB PyYAML cannot scan', re.compile(r"found (character )?'\\t'")),
     # `[x?]`, `[http://a?b]`: PyYAML (YAML 1.1) ends a plain scalar in a flow collection at `?`.
     ("'?' inside a flow plain scalar", re.compile(r"expected ',' or '[]}]', but got '\\?'")),
     # YAML 1.2 lets an anchor be defined again (an alias refers to the latest); PyYAML rejects it.
     ('anchor defined twice', re.compile(r'found duplicate anchor')),
+    # Anchor names may hold any non-space character but ,[]{} in YAML 1.2 (`&a*1`, `&'x`).
+    ('anchor name that is not alphanumeric', re.compile(r'while scanning an? (anchor|alias) .* expected alphabetic or numeric')),
+    ('anchor name holding ` or @', re.compile(r"found character '[`@]' that cannot start any token")),
+    # `{a\nb: c}`: an implicit key in a flow mapping may span lines (only single pairs in flow
+    # sequences and block mapping keys are limited to one line).
+    ('multi-line key in a flow mapping', re.compile(r"while parsing a flow mapping .* expected ',' or '}', but got ':'")),
+    # `--- |` then text in column 1: at the root a block scalar's text may start there (YAML 1.2
+    # example 9.5); PyYAML's scanner needs one space.
+    ('root block scalar text in column 1', re.compile(r"expected '<document start>', but found '<scalar>'")),
     # `%YAML" 1.2` is a reserved directive (any non-space name), which YAML 1.2 ignores.
     ('directive name that is not alphanumeric', re.compile(r'while scanning a directive .* expected alphabetic or numeric')),
 ]

@@ -502,6 +502,16 @@ enum YAMLCases {
         YAMLCase(
             "a closing bracket at the key's indentation stays accepted", "on:\n  push:\n    branches: [\n      main\n    ]\n",
             #"{"on": {"push": {"branches": ["main"]}}}"#),
+        YAMLCase(
+            #"a UTF-16 surrogate pair written as two \u escapes (was 'unknown escape')"#, #"a: "\uD83D\uDE00 \u00e9"\#n"#,
+            #"{"a": "\ud83d\ude00 \u00e9"}"#),
+        YAMLCase("an empty block scalar followed by a line of spaces stays accepted", "a: |\n     \nb: 1\n", #"{"a": "", "b": 1}"#),
+        YAMLCase(
+            "root block scalar text in column 1, YAML 1.2 example 9.5 (was rejected; PyYAML rejects it too)",
+            "--- |\n%!PS-Adobe-2.0\n...\n", #""%!PS-Adobe-2.0\n""#),
+        YAMLCase("root folded scalar text in column 1", "--- >\nfoo\nbar\n", #""foo bar\n""#),
+        YAMLCase("a root block scalar of one line of spaces, then ...", "--- |+\n  \n...\n", #""\n""#),
+        YAMLCase("a key in a flow mapping may span lines (PyYAML rejects it)", #"{a\#nb: c, "d\#ne": f}\#n"#, #"{"a b": "c", "d e": "f"}"#),
     ]
 
     static let errors: [YAMLErrorCase] = [
@@ -576,6 +586,26 @@ enum YAMLCases {
         YAMLErrorCase("%YAML 2.0", "%YAML 2.0\n---\na: 1\n", .unsupported, line: 1, column: 7),
         YAMLErrorCase(
             "regression: under-indented flow continuation in a sequence (was accepted)", "- [a,\nb]\n", .syntax, line: 2, column: 1),
+        YAMLErrorCase(
+            "regression: half a surrogate pair (was 'unknown escape')", #"a: "\uD800x"\#n"#, .syntax, line: 1, column: 5,
+            message: #"the escape \uD800 is half of a UTF-16 surrogate pair; write the character, or both halves of the pair"#),
+        YAMLErrorCase(
+            #"regression: \U beyond U+10FFFF (was 'unknown escape')"#, #"a: "\U00110000"\#n"#, .syntax, line: 1, column: 5,
+            message: #"the escape \U00110000 is not a Unicode character (the largest is \U0010FFFF)"#),
+        YAMLErrorCase(
+            "regression: a leading empty line with more spaces than the text (was a confusing indentation error)", "a: |\n     \n  x\n",
+            .syntax, line: 3, column: 3,
+            message:
+                "a leading empty line of this block scalar has more spaces than its first line of text; remove them or give the indentation with an indicator, 2 here"
+        ),
+        YAMLErrorCase(
+            "regression: a multi-line key of a pair in a flow sequence (was accepted)", "a: [b\n  c: d]\n", .syntax, line: 1, column: 5,
+            message:
+                "the key of a 'key: value' entry in a flow sequence must fit on one line, with its ':'; join the lines or use a flow mapping"
+        ),
+        YAMLErrorCase(
+            "regression: root block scalar whose leading empty line has more spaces than its text", "--- |+\n   \n# text\n", .syntax,
+            line: 3, column: 1),
         YAMLErrorCase("%TAG", "%TAG ! tag:x,2000:\n---\na: 1\n", .unsupported, line: 1, column: 1),
         YAMLErrorCase("directive without ---", "%YAML 1.2\na: 1\n", .syntax, line: 2, column: 1),
         YAMLErrorCase("regression: !!float on hex (was 31.0)", "a: !!float 0x1F\n", .syntax, line: 1, column: 4),

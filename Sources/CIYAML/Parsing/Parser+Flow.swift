@@ -78,10 +78,18 @@ extension Parser {
             if current == UInt8(ascii: ":") && (isBlankOrEnd(pos + 1) || Self.isFlowIndicator(at(pos + 1))) {
                 throw syntaxError("a key is missing before ':'")
             }
+            let keyLine = line
             key = try parseFlowNode()
             try skipFlowSpace()
             var value: Node?
             if current == UInt8(ascii: ":") {
+                if isSequence, line != keyLine {
+                    // YAML 1.2: the implicit key of a single-pair mapping is limited to one line.
+                    throw YAMLError(
+                        .syntax,
+                        "the key of a 'key: value' entry in a flow sequence must fit on one line, with its ':'; join the lines or use a flow mapping",
+                        at: entryMark)
+                }
                 pos += 1
                 try skipFlowSpace()
                 if current == UInt8(ascii: ",") || current == closing {

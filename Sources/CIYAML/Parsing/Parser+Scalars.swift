@@ -146,16 +146,36 @@ extension Parser {
         case UInt8(ascii: "L"): simple = 0x2028
         case UInt8(ascii: "P"): simple = 0x2029
         case UInt8(ascii: "x"): simple = try hexEscape(digits: 2, start: escapeStart)
-        case UInt8(ascii: "u"): simple = try hexEscape(digits: 4, start: escapeStart)
+        case UInt8(ascii: "u"): simple = try utf16Escape(start: escapeStart)
         case UInt8(ascii: "U"): simple = try hexEscape(digits: 8, start: escapeStart)
         default: simple = nil
         }
-        guard let value = simple, let scalar = Unicode.Scalar(value) else {
+        guard let value = simple else {
             pos = escapeStart
             throw syntaxError("unknown escape \(describe(escapeStart + 1)) in a double-quoted string; write '\\\\' for a backslash")
         }
+        guard let scalar = Unicode.Scalar(value) else {
+            pos = escapeStart
+            throw syntaxError("the escape \(text(escapeStart..<escapeStart + 10)) is not a Unicode character (the largest is \\U0010FFFF)")
+        }
         var utf8 = String(Character(scalar)).utf8.makeIterator()
         while let byte = utf8.next() { out.append(byte) }
+    }
+
+    /// `\\uXXXX`, where a UTF-16 surrogate pair written as two escapes (`\\uD83D\\uDE00`, as JSON
+    /// does) is one character; half a pair is an error.
+    private mutating func utf16Escape(start: Int) throws(YAMLError) -> UInt32 {
+        let value = try hexEscape(digits: 4, start: start)
+        guard (0xD800...0xDFFF).contains(value) else { return value }
+        if value <= 0xDBFF, current == UInt8(ascii: "\\"), at(pos + 1) == UInt8(ascii: "u") {
+            let saved = pos
+            pos += 2
+            let low = try hexEscape(digits: 4, start: saved)
+            if (0xDC00...0xDFFF).contains(low) { return 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00) }
+        }
+        pos = start
+        throw syntaxError(
+            "the escape \(text(start..<start + 6)) is half of a UTF-16 surrogate pair; write the character, or both halves of the pair")
     }
 
     private mutating func hexEscape(digits: Int, start: Int) throws(YAMLError) -> UInt32 {
@@ -302,8 +322,8 @@ extension Parser {
         var leadingBreak = false
         var leadingBlank = false
         var trailingBreaks = 0
-        scanBlockBreaks(indent: &indent, parentIndent: parentIndent, trailingBreaks: &trailingBreaks)
-        while pos < count, pos - lineStart == indent {
+        try scanBlockBreaks(indent: &indent, parentIndent: parentIndent, trailingBreaks: &trailingBreaks)
+        while pos < count, pos - lineStart == indent, !(indent == 0 && isDocumentMarker(at: pos)) {
             let trailingBlank = Self.isBlank(buffer[pos])
             if !literal && leadingBreak && !leadingBlank && !trailingBlank {
                 if trailingBreaks == 0 { out.append(Self.space) }
@@ -323,7 +343,7 @@ extension Parser {
                 leadingBreak = true
                 consumeLineBreak()
             }
-            scanBlockBreaks(indent: &indent, parentIndent: parentIndent, trailingBreaks: &trailingBreaks)
+            try scanBlockBreaks(indent: &indent, parentIndent: parentIndent, trailingBreaks: &trailingBreaks)
         }
         if chomping != -1 && leadingBreak { out.append(Self.newline) }
         if chomping == 1 { out.append(contentsOf: repeatElement(Self.newline, count: trailingBreaks)) }
@@ -334,11 +354,11 @@ extension Parser {
 
     /// Eats indentation and empty lines inside a block scalar, counting the empty lines. When the
     /// indentation is not yet known, detects it from the first non-empty line (libyaml's rule).
-    private mutating func scanBlockBreaks(indent: inout Int, parentIndent: Int, trailingBreaks: inout Int) {
-        var maxIndent = 0
+    private mutating func scanBlockBreaks(indent: inout Int, parentIndent: Int, trailingBreaks: inout Int) throws(YAMLError) {
+        var maxEmptyIndent = 0
         while true {
             while indent == 0 || pos - lineStart < indent, current == Self.space { pos += 1 }
-            maxIndent = max(maxIndent, pos - lineStart)
+            let lineIndent = pos - lineStart
             if indent == 0 || pos - lineStart < indent, current == Self.tab {
                 var index = pos
                 while Self.isBlank(at(index)) { index += 1 }
@@ -346,11 +366,26 @@ extension Parser {
                 pos = index
             }
             guard current == Self.newline else { break }
+            maxEmptyIndent = max(maxEmptyIndent, lineIndent)
             consumeLineBreak()
             trailingBreaks += 1
         }
-        if indent == 0 {
-            indent = max(maxIndent, parentIndent + 1, 1)
+        guard indent == 0 else { return }
+        let firstIndent = pos - lineStart
+        // The first line of text sets the indentation. At the root (parentIndent -1) text may
+        // start in column 1, as in `--- |` then `%!PS-Adobe-2.0` (YAML 1.2 example 9.5).
+        let hasText = pos < count && firstIndent > parentIndent && !(firstIndent == 0 && isDocumentMarker(at: pos))
+        guard hasText else {
+            indent = max(maxEmptyIndent, parentIndent + 1, 1)
+            return
         }
+        if firstIndent < maxEmptyIndent {
+            // YAML 1.2: leading empty lines may not hold more spaces than the first line of text.
+            let indicator = firstIndent - max(parentIndent, 0)
+            throw syntaxError(
+                "a leading empty line of this block scalar has more spaces than its first line of text; remove them"
+                    + (indicator > 0 ? " or give the indentation with an indicator, \(indicator) here" : ""))
+        }
+        indent = firstIndent
     }
 }
