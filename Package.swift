@@ -8,6 +8,8 @@ let fuzzing = Context.environment["CI_RUNNER_FUZZ"] != nil
 var targets: [Target] = [
     .target(name: "CIBasics"),
     .target(name: "CIYAML", dependencies: ["CIBasics"]),
+    .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    .target(name: "CIGit", dependencies: ["CLibGit2"]),
     .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),
     .target(
         name: "CIWorkflow",
@@ -27,6 +29,7 @@ var targets: [Target] = [
     .target(name: "CITestSupport", dependencies: ["CIBasics"], path: "Tests/CITestSupport"),
     .testTarget(name: "CIBasicsTests", dependencies: ["CIBasics", "CITestSupport"]),
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),
+    .testTarget(name: "CIGitTests", dependencies: ["CIGit", "CITestSupport"]),
     .testTarget(name: "CIExpressionsTests", dependencies: ["CIExpressions", "CITestSupport"]),
     .testTarget(name: "CIWorkflowTests", dependencies: ["CIWorkflow", "CIYAML", "CITestSupport"]),
     .testTarget(name: "CICommandsTests", dependencies: ["CICommands", "CITestSupport"]),

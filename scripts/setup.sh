@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Debian packages the build and tests use. Later issues add libgit2-dev, bubblewrap, docker.io, ...
-APT_PACKAGES=(git python3 python3-pip)
+APT_PACKAGES=(git python3 python3-pip pkg-config libgit2-dev)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -1,0 +1,59 @@
+import CLibGit2
+
+/// A libgit2 call that failed: which call, its error code, and libgit2's message.
+public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure. Open-ended.
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        /// The code's text.
+        public var rawValue: String
+        /// Creates a code.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// No repository at or above the path.
+        public static let notARepository = Code(rawValue: "not-a-repository")
+        /// HEAD names a branch with no commits yet.
+        public static let unbornBranch = Code(rawValue: "unborn-branch")
+        /// Something was not found (a remote, a reference, an object).
+        public static let notFound = Code(rawValue: "not-found")
+        /// Any other libgit2 failure.
+        public static let failed = Code(rawValue: "failed")
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// The libgit2 function that failed, such as `git_repository_open_ext`.
+    public var call: String
+    /// libgit2's own message.
+    public var message: String
+
+    /// `call failed: message`.
+    public var description: String { "\(call) failed: \(message)" }
+
+    /// The error for a failed call that returned `result`, with libgit2's last error message.
+    static func from(_ result: Int32, call: String) -> GitError {
+        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(result)"
+        let code: Code
+        switch result {
+        case GIT_ENOTFOUND.rawValue: code = call.hasPrefix("git_repository_open") ? .notARepository : .notFound
+        case GIT_EUNBORNBRANCH.rawValue: code = .unbornBranch
+        default: code = .failed
+        }
+        return GitError(code: code, call: call, message: message)
+    }
+}
+
+/// Calls a libgit2 function and throws a `GitError` naming it when it fails.
+@inline(__always)
+func check(_ result: Int32, _ call: String) throws(GitError) {
+    if result < 0 { throw GitError.from(result, call: call) }
+}
+
+/// libgit2's global state: initialised once, for the life of the process.
+enum GitLibrary {
+    private static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    /// Makes sure `git_libgit2_init` has run.
+    static func ensureInitialized() { _ = initialized }
+}

@@ -1,0 +1,83 @@
+import CIGit
+import CITestSupport
+import Testing
+
+/// CIGit against real repositories made with the git command line.
+@Suite struct RepositoryTests {
+    @Test func headNamesTheBranchAndTheCommit() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "hello\n")
+        let sha = try fixture.commit("first commit\n\nwith a body")
+        let head = try Repository(discovering: fixture.path).head()
+        #expect(head.reference == "refs/heads/main")
+        #expect(head.commit.sha == sha)
+        #expect(head.commit.message == "first commit\n\nwith a body\n")
+        #expect(head.commit.author.name == "Test Author")
+        #expect(head.commit.author.email == "author@example.com")
+        #expect(head.commit.author.time == 1_767_323_045)
+    }
+
+    @Test func aDetachedHeadHasNoReference() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a", "1")
+        let first = try fixture.commit("one")
+        try fixture.write("a", "2")
+        try fixture.commit("two")
+        try fixture.git("checkout", "-q", first)
+        let head = try Repository(discovering: fixture.path).head()
+        #expect(head.reference == nil)
+        #expect(head.commit.sha == first)
+    }
+
+    @Test func theRepositoryIsFoundFromASubdirectory() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/main.swift", "print(1)\n")
+        try fixture.commit("add")
+        let repository = try Repository(discovering: fixture.path + "/src")
+        #expect(repository.workingDirectory?.hasSuffix(fixture.path.split(separator: "/").last.map(String.init) ?? "") == true)
+    }
+
+    @Test func outsideARepositoryTheErrorNamesTheCall() throws {
+        let directory = try TemporaryDirectory()
+        do {
+            _ = try Repository(discovering: directory.path)
+            Issue.record("opened")
+        } catch {
+            #expect(error.code == .notARepository)
+            #expect(error.call == "git_repository_open_ext")
+            #expect(error.description.hasPrefix("git_repository_open_ext failed: "))
+        }
+    }
+
+    @Test func anUnbornBranchIsReported() throws {
+        let fixture = try GitFixture()
+        #expect(throws: GitError.self) { try Repository(discovering: fixture.path).head() }
+    }
+
+    @Test func theRemoteURLIsRead() throws {
+        let fixture = try GitFixture()
+        try fixture.git("remote", "add", "origin", "https://github.com/octo/hello.git")
+        let repository = try Repository(discovering: fixture.path)
+        #expect(repository.remoteURL() == "https://github.com/octo/hello.git")
+        #expect(repository.remoteURL("upstream") == nil)
+    }
+
+    @Test func workingTreeFilesAreTrackedPlusUntrackedNotIgnored() throws {
+        let fixture = try GitFixture()
+        try fixture.write(".gitignore", "*.log\nbuild/\n")
+        try fixture.write("tracked.txt", "t")
+        try fixture.write("gone.txt", "g")
+        try fixture.commit("base")
+        try fixture.write("tracked.txt", "edited")
+        try fixture.write("new/untracked.txt", "u")
+        try fixture.write("debug.log", "ignored")
+        try fixture.write("build/out.o", "ignored")
+        try fixture.git("rm", "-q", "--cached", "gone.txt")
+        try fixture.git("rm", "-q", "--cached", ".gitignore")
+        try fixture.git("add", ".gitignore")
+        #expect(
+            try Repository(discovering: fixture.path).workingTreeFiles() == [".gitignore", "gone.txt", "new/untracked.txt", "tracked.txt"])
+        let cli = try fixture.git("ls-files", "--cached", "--others", "--exclude-standard").split(separator: "\n").map(String.init).sorted()
+        #expect(try Repository(discovering: fixture.path).workingTreeFiles() == cli)
+    }
+}
