@@ -606,6 +606,9 @@ enum YAMLCases {
         YAMLErrorCase(
             "regression: root block scalar whose leading empty line has more spaces than its text", "--- |+\n   \n# text\n", .syntax,
             line: 3, column: 1),
+        YAMLErrorCase(
+            "regression: a quoted key on two lines gets the key error (was an indentation error)", #"a: 1\#n"b\#nc": 2\#n"#, .syntax,
+            line: 2, column: 1, message: "a mapping key must fit on one line"),
         YAMLErrorCase("%TAG", "%TAG ! tag:x,2000:\n---\na: 1\n", .unsupported, line: 1, column: 1),
         YAMLErrorCase("directive without ---", "%YAML 1.2\na: 1\n", .syntax, line: 2, column: 1),
         YAMLErrorCase("regression: !!float on hex (was 31.0)", "a: !!float 0x1F\n", .syntax, line: 1, column: 4),

@@ -262,6 +262,7 @@ extension Parser {
         switch current {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             let double = current == UInt8(ascii: "\"")
+            flowMinIndent = 0  // a key on more than one line gets the error below, whatever its indentation
             let (text, multiline) = double ? try parseDoubleQuoted() : try parseSingleQuoted()
             if multiline { throw YAMLError(.syntax, "a mapping key must fit on one line", at: keyMark) }
             key = text

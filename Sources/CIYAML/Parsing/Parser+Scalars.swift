@@ -162,7 +162,7 @@ extension Parser {
         while let byte = utf8.next() { out.append(byte) }
     }
 
-    /// `\\uXXXX`, where a UTF-16 surrogate pair written as two escapes (`\\uD83D\\uDE00`, as JSON
+    /// `\uXXXX`, where a UTF-16 surrogate pair written as two escapes (`\uD83D\uDE00`, as JSON
     /// does) is one character; half a pair is an error.
     private mutating func utf16Escape(start: Int) throws(YAMLError) -> UInt32 {
         let value = try hexEscape(digits: 4, start: start)
@@ -171,7 +171,7 @@ extension Parser {
             let saved = pos
             pos += 2
             let low = try hexEscape(digits: 4, start: saved)
-            if (0xDC00...0xDFFF).contains(low) { return 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00) }
+            if (0xDC00...0xDFFF).contains(low) { return 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00) }
         }
         pos = start
         throw syntaxError(
