@@ -10,6 +10,8 @@ var targets: [Target] = [
     .target(name: "CIYAML", dependencies: ["CIBasics"]),
     .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .target(name: "CIGit", dependencies: ["CLibGit2"]),
+    .target(name: "CSpawn"),
+    .target(name: "CISandbox", dependencies: ["CSpawn"]),
     .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),
     .target(
         name: "CIWorkflow",
@@ -30,6 +32,7 @@ var targets: [Target] = [
     .testTarget(name: "CIBasicsTests", dependencies: ["CIBasics", "CITestSupport"]),
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),
     .testTarget(name: "CIGitTests", dependencies: ["CIGit", "CITestSupport"]),
+    .testTarget(name: "CISandboxTests", dependencies: ["CISandbox", "CITestSupport"]),
     .testTarget(name: "CIExpressionsTests", dependencies: ["CIExpressions", "CITestSupport"]),
     .testTarget(name: "CIWorkflowTests", dependencies: ["CIWorkflow", "CIYAML", "CITestSupport"]),
     .testTarget(name: "CICommandsTests", dependencies: ["CICommands", "CITestSupport"]),

@@ -1,0 +1,143 @@
+import CSpawn
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A process that could not be started.
+public struct SpawnError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The program.
+    public var executable: String
+    /// What went wrong.
+    public var message: String
+    /// `cannot run <program>: <message>`.
+    public var description: String { "cannot run \(executable): \(message)" }
+}
+
+/// A running child process that leads its own session and process group.
+public final class ChildProcess: Sendable {
+    /// Its process id, which is also its process group and session id.
+    public let pid: pid_t
+    private let outputDescriptor: Int32
+
+    private init(pid: pid_t, outputDescriptor: Int32) {
+        self.pid = pid
+        self.outputDescriptor = outputDescriptor
+    }
+
+    /// Starts `spec` in a new session. Standard input is `/dev/null`; standard output and error
+    /// go, interleaved, into one pipe that `pump` reads.
+    public static func spawn(_ spec: ProcessSpec) throws(SpawnError) -> ChildProcess {
+        guard let path = spec.resolvedExecutable() else {
+            throw SpawnError(executable: spec.executable, message: "not found on PATH")
+        }
+        var fds: [Int32] = [-1, -1]
+        let pipeError = fds.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
+        guard pipeError == 0 else { throw SpawnError(executable: path, message: String(cString: strerror(pipeError))) }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer {
+            close(fds[1])
+            if null >= 0 { close(null) }
+        }
+        let argv = [path] + spec.arguments
+        let envp = spec.environment.map { "\($0.key)=\($0.value)" }.sorted()
+        let limits = spec.limits.map { ci_rlimit(resource: $0.resource.rawValue, soft: $0.value, hard: $0.value) }
+        var pid: pid_t = 0
+        let argvPointers = cStrings(argv)
+        let envpPointers = cStrings(envp)
+        defer {
+            for pointer in argvPointers { free(pointer) }
+            for pointer in envpPointers { free(pointer) }
+        }
+        let result = ci_spawn(
+            path, argvPointers, envpPointers, spec.workingDirectory, null, fds[1], fds[1], 1, limits, Int32(limits.count), &pid)
+        guard result == 0 else {
+            close(fds[0])
+            let reason =
+                result == ENOENT && access(spec.workingDirectory, F_OK) != 0
+                ? "the working directory \(spec.workingDirectory) does not exist" : String(cString: strerror(result))
+            throw SpawnError(executable: path, message: reason)
+        }
+        return ChildProcess(pid: pid, outputDescriptor: fds[0])
+    }
+
+    /// Reads the output, calling `sink` with each chunk, until the process has exited and what it
+    /// left in the pipe is drained; then reaps it. Blocks: call it off the cooperative pool.
+    /// Returns the exit code, or 128 + the signal that killed it.
+    public func pump(_ sink: (UnsafeRawBufferPointer) -> Void) -> Int32 {
+        withoutActuallyEscaping(sink) { sink in
+            var box = SinkBox(sink: sink)
+            let status = withUnsafeMutablePointer(to: &box) { pointer in
+                ci_pump(
+                    pid, outputDescriptor,
+                    { context, data, length in
+                        guard let context, let data else { return }
+                        let box = context.assumingMemoryBound(to: SinkBox.self)
+                        box.pointee.sink(UnsafeRawBufferPointer(start: data, count: Int(length)))
+                    }, pointer)
+            }
+            close(outputDescriptor)
+            return status
+        }
+    }
+
+    /// Sends `signal` to the process's whole group (it and the children that did not leave it).
+    @discardableResult
+    public func signalGroup(_ signal: Int32) -> Bool { ci_kill_group(pid, signal) == 0 }
+
+    /// Whether the process group still has live members (zombies waiting to be reaped do not count).
+    public var groupIsAlive: Bool { !ProcessTable.members(ofGroup: pid).isEmpty }
+}
+
+/// Reads the kernel's process table (`/proc`).
+public enum ProcessTable {
+    /// The live (not zombie) processes whose process group is `group`.
+    public static func members(ofGroup group: pid_t) -> [pid_t] {
+        processes().filter { $0.group == group && $0.state != "Z" }.map(\.pid)
+    }
+
+    /// The live (not zombie) processes whose session is `session`.
+    public static func members(ofSession session: pid_t) -> [pid_t] {
+        processes().filter { $0.session == session && $0.state != "Z" }.map(\.pid)
+    }
+
+    /// Every process: pid, state, parent, group and session, from `/proc/<pid>/stat`.
+    public static func processes() -> [(pid: pid_t, state: Character, parent: pid_t, group: pid_t, session: pid_t)] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var result: [(pid_t, Character, pid_t, pid_t, pid_t)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = pid_t(name), let stat = readSmallFile("/proc/\(name)/stat") else { continue }
+            // The command is in parentheses and may hold spaces; the fields after the last ')' are fixed.
+            guard let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 4, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
+                let session = pid_t(fields[3])
+            else { continue }
+            result.append((pid, state, parent, group, session))
+        }
+        return result
+    }
+
+    private static func readSmallFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+}
+
+private struct SinkBox {
+    var sink: (UnsafeRawBufferPointer) -> Void
+}
+
+/// A NULL-terminated array of newly allocated C strings; free each element.
+private func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] {
+    strings.map { strdup($0) } + [nil]
+}
