@@ -512,6 +512,10 @@ enum YAMLCases {
         YAMLCase("root folded scalar text in column 1", "--- >\nfoo\nbar\n", #""foo bar\n""#),
         YAMLCase("a root block scalar of one line of spaces, then ...", "--- |+\n  \n...\n", #""\n""#),
         YAMLCase("a key in a flow mapping may span lines (PyYAML rejects it)", #"{a\#nb: c, "d\#ne": f}\#n"#, #"{"a b": "c", "d e": "f"}"#),
+        YAMLCase(
+            "more-indented lines of a root block scalar indented 0 keep their spaces (were stripped)",
+            "--- |-\n|\n  # not a comment\n  text\n...\n", #""|\n  # not a comment\n  text""#),
+        YAMLCase("root literal in column 1 with a more-indented line", "--- |\nfoo\n  bar\n\nbaz\n", #""foo\n  bar\n\nbaz\n""#),
     ]
 
     static let errors: [YAMLErrorCase] = [

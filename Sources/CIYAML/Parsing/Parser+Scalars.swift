@@ -317,7 +317,8 @@ extension Parser {
         }
         consumeLineBreak()
 
-        var indent = explicitIndent > 0 ? max(parentIndent, 0) + explicitIndent : 0
+        // The content's indentation; -1 until the first line of text sets it.
+        var indent = explicitIndent > 0 ? max(parentIndent, 0) + explicitIndent : -1
         var out: [UInt8] = []
         var leadingBreak = false
         var leadingBlank = false
@@ -357,9 +358,9 @@ extension Parser {
     private mutating func scanBlockBreaks(indent: inout Int, parentIndent: Int, trailingBreaks: inout Int) throws(YAMLError) {
         var maxEmptyIndent = 0
         while true {
-            while indent == 0 || pos - lineStart < indent, current == Self.space { pos += 1 }
+            while indent < 0 || pos - lineStart < indent, current == Self.space { pos += 1 }
             let lineIndent = pos - lineStart
-            if indent == 0 || pos - lineStart < indent, current == Self.tab {
+            if indent < 0 || pos - lineStart < indent, current == Self.tab {
                 var index = pos
                 while Self.isBlank(at(index)) { index += 1 }
                 guard at(index) == Self.newline else { break }
@@ -370,7 +371,7 @@ extension Parser {
             consumeLineBreak()
             trailingBreaks += 1
         }
-        guard indent == 0 else { return }
+        guard indent < 0 else { return }
         let firstIndent = pos - lineStart
         // The first line of text sets the indentation. At the root (parentIndent -1) text may
         // start in column 1, as in `--- |` then `%!PS-Adobe-2.0` (YAML 1.2 example 9.5).
