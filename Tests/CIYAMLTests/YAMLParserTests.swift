@@ -622,7 +622,11 @@ enum YAMLCases {
         YAMLErrorCase("document marker inside a flow collection", "a: [1,\n---\n]\n", .syntax, line: 2, column: 1),
         YAMLErrorCase("content after a flow collection", "a: [1] x\n", .syntax, line: 1, column: 8),
         YAMLErrorCase("@ cannot start a plain scalar", "a: @x\n", .syntax, line: 1, column: 4),
-        YAMLErrorCase("missing key before ':' in a flow mapping", "{: b}\n", .syntax, line: 1, column: 2),
+        YAMLErrorCase("empty key in a flow mapping (valid YAML, not supported)", "{: b}\n", .unsupported, line: 1, column: 2),
+        YAMLErrorCase(
+            "regression: an anchored empty key (was 'unexpected :')", "a:\n  &x : 1\n", .unsupported, line: 2, column: 6,
+            message: "a mapping key is empty; YAML allows that, but it is not supported in workflows: write a key before ':'"),
+        YAMLErrorCase("empty key in a block mapping", ": b\n", .unsupported, line: 1, column: 1),
         YAMLErrorCase("indentation indicator 0", "a: |0\n  x\n", .syntax, line: 1, column: 5),
         YAMLErrorCase("text after a block scalar header", "a: | x\n  y\n", .syntax, line: 1, column: 6),
     ]

@@ -278,6 +278,8 @@ extension Parser {
         case UInt8(ascii: "-") where isBlankOrEnd(pos + 1):
             throw syntaxError(
                 "a sequence entry ('- ') is not allowed between the keys of a mapping; indent it under the key it belongs to")
+        case UInt8(ascii: ":") where isBlankOrEnd(pos + 1):
+            throw YAMLError(.unsupported, Self.emptyKeyMessage, at: keyMark)
         default:
             guard try implicitKeyAhead() else {
                 throw syntaxError("expected a 'key: value' line here, but found no ': ' on this line")
@@ -296,6 +298,9 @@ extension Parser {
         }
         return (key, keyMark, style)
     }
+
+    /// `: value` with no key, or only an anchor or tag before the ':' (valid YAML, a null key).
+    static let emptyKeyMessage = "a mapping key is empty; YAML allows that, but it is not supported in workflows: write a key before ':'"
 
     /// Parses a block sequence whose `- ` entries are at column `indent`, starting at its first entry.
     mutating func parseBlockSequence(indent: Int) throws(YAMLError) -> Node {

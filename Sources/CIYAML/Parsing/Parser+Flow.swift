@@ -76,7 +76,7 @@ extension Parser {
             let entryMark = here()
             var key: Node?
             if current == UInt8(ascii: ":") && (isBlankOrEnd(pos + 1) || Self.isFlowIndicator(at(pos + 1))) {
-                throw syntaxError("a key is missing before ':'")
+                throw YAMLError(.unsupported, Self.emptyKeyMessage, at: here())
             }
             let keyLine = line
             key = try parseFlowNode()
