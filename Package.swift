@@ -18,9 +18,16 @@ var targets: [Target] = [
         dependencies: ["CIBasics", "CIYAML", "CIExpressions", .product(name: "OrderedCollections", package: "swift-collections")]
     ),
     .target(
+        name: "CIEngine",
+        dependencies: [
+            "CIBasics", "CIExpressions", "CIWorkflow", "CISandbox", "CSpawn",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]
+    ),
+    .target(
         name: "CICommands",
         dependencies: [
-            "CIBasics", "CIYAML", "CIExpressions", "CIWorkflow",
+            "CIBasics", "CIYAML", "CIExpressions", "CIWorkflow", "CIGit", "CIEngine", "CISandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "OrderedCollections", package: "swift-collections"),
         ]
@@ -33,6 +40,7 @@ var targets: [Target] = [
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),
     .testTarget(name: "CIGitTests", dependencies: ["CIGit", "CITestSupport"]),
     .testTarget(name: "CISandboxTests", dependencies: ["CISandbox", "CITestSupport"]),
+    .testTarget(name: "CIEngineTests", dependencies: ["CIEngine", "CIWorkflow", "CITestSupport"]),
     .testTarget(name: "CIExpressionsTests", dependencies: ["CIExpressions", "CITestSupport"]),
     .testTarget(name: "CIWorkflowTests", dependencies: ["CIWorkflow", "CIYAML", "CITestSupport"]),
     .testTarget(name: "CICommandsTests", dependencies: ["CICommands", "CITestSupport"]),

@@ -3,7 +3,10 @@ import CIExpressions
 
 let fuzzContexts = EvaluationContext(
     contexts: [
-        ("github", .object([("ref", .string("refs/heads/main")), ("event", .object([("commits", .array([.object([("id", .number(1))])]))]))])),
+        (
+            "github",
+            .object([("ref", .string("refs/heads/main")), ("event", .object([("commits", .array([.object([("id", .number(1))])]))]))])
+        ),
         ("matrix", .object([("os", .string("linux")), ("list", .array([.number(1), .string("2"), .null, .boolean(true)]))])),
         ("env", .object([("A", .string("1"))])),
     ],

@@ -203,3 +203,9 @@ int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
     }
     return status;
 }
+
+const void *ci_memrchr(const void *data, int byte, size_t length) { return memrchr(data, byte, length); }
+
+const void *ci_memmem(const void *data, size_t length, const void *needle, size_t needle_length) {
+    return memmem(data, length, needle, needle_length);
+}

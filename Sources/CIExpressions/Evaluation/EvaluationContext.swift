@@ -28,6 +28,8 @@ public enum RunStatus: String, Sendable, Hashable, CaseIterable {
     case failure
     /// The run was cancelled.
     case cancelled
+    /// Something needed was skipped: neither `success()` nor `failure()` holds.
+    case skipped
 }
 
 /// What `success()`, `failure()`, `cancelled()` and `always()` report.

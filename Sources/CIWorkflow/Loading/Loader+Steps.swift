@@ -13,15 +13,21 @@ extension Loader {
         "parallel": ["name", "id", "if", "continue-on-error", "timeout-minutes", "parallel"],
     ]
 
-    mutating func loadSteps(_ node: Node, job: String) -> [Step] {
-        let what = "'steps' of job '\(job)'"
+    mutating func loadSteps(_ node: Node, job: String, composite: Bool = false) -> [Step] {
+        let what = composite ? "'steps' of \(job)" : "'steps' of job '\(job)'"
         guard let items = node.sequence else {
             error(.type, "\(what) must be a sequence of steps, but it is \(describe(node))", at: node.mark)
             return []
         }
-        if items.isEmpty { error(.empty, "job '\(job)' must have at least one step", at: node.mark) }
+        if items.isEmpty { error(.empty, "\(composite ? job : "job '\(job)'") must have at least one step", at: node.mark) }
         var ids: [String: Mark] = [:]
-        return loadStepList(items, label: "", job: job, ids: &ids)
+        let steps = loadStepList(items, label: "", job: job, ids: &ids)
+        if composite {
+            for item in items where item["run"] != nil && item["shell"] == nil {
+                error(.missingKey, "a 'run' step in a composite action needs 'shell' (for example 'shell: bash')", at: item.mark)
+            }
+        }
+        return steps
     }
 
     private mutating func loadStepList(_ items: [Node], label: String, job: String, ids: inout [String: Mark]) -> [Step] {

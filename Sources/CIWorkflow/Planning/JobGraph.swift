@@ -46,6 +46,19 @@ public struct JobGraph: Sendable, Hashable {
         return (graph, diagnostics)
     }
 
+    /// The jobs named in `ids` (matched case-insensitively) and every job they need, directly or
+    /// not, in workflow order.
+    public func closure(of ids: Set<String>) -> [String] {
+        let folded = Set(ids.map { $0.lowercased() })
+        var selected = Set<String>()
+        func add(_ id: String) {
+            guard selected.insert(id).inserted else { return }
+            for need in needs[id] ?? [] { add(need) }
+        }
+        for id in order where folded.contains(id.lowercased()) { add(id) }
+        return order.filter(selected.contains)
+    }
+
     /// Every cycle of `needs`, each once, each starting at the job the workflow lists first and
     /// following `needs` from there.
     public func cycles() -> [[String]] {

@@ -27,17 +27,20 @@ public enum MatrixExpansion {
     }
 
     /// Expands `definition`, or fails when it holds expressions that only run time can evaluate.
-    public static func expand(_ definition: MatrixDefinition) -> Result<Expansion, Dynamic> {
+    /// With `evaluated`, the definition's expressions have already been evaluated, so text that
+    /// still looks like `${{ }}` is plain text.
+    public static func expand(_ definition: MatrixDefinition, evaluated: Bool = false) -> Result<Expansion, Dynamic> {
         var axes: [(String, [JSONValue])] = []
         for (name, axis) in definition.axes {
-            guard case .values(let values) = axis, !name.containsExpression, !values.contains(where: \.containsExpression) else {
+            guard case .values(let values) = axis, evaluated || (!name.containsExpression && !values.contains(where: \.containsExpression))
+            else {
                 return .failure(Dynamic(reason: "axis '\(name)' is computed by an expression"))
             }
             axes.append((name, values))
         }
         let exclude: [OrderedDictionary<String, JSONValue>]
         let include: [OrderedDictionary<String, JSONValue>]
-        switch (rows(definition.exclude), rows(definition.include)) {
+        switch (rows(definition.exclude, evaluated: evaluated), rows(definition.include, evaluated: evaluated)) {
         case (.success(let e), .success(let i)):
             exclude = e
             include = i
@@ -85,14 +88,14 @@ public enum MatrixExpansion {
         return .success(Expansion(combinations: combinations, unusedExcludes: unusedExcludes))
     }
 
-    private static func rows(_ rows: MatrixRows?) -> Result<[OrderedDictionary<String, JSONValue>], Dynamic> {
+    private static func rows(_ rows: MatrixRows?, evaluated: Bool) -> Result<[OrderedDictionary<String, JSONValue>], Dynamic> {
         switch rows {
         case nil: return .success([])
         case .expression?: return .failure(Dynamic(reason: "include or exclude is computed by an expression"))
         case .rows(let values)?:
             var result: [OrderedDictionary<String, JSONValue>] = []
             for value in values {
-                guard case .object(let members) = value, !value.containsExpression else {
+                guard case .object(let members) = value, evaluated || !value.containsExpression else {
                     return .failure(Dynamic(reason: "a row holds an expression"))
                 }
                 var row: OrderedDictionary<String, JSONValue> = [:]

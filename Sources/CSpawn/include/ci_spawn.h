@@ -1,6 +1,7 @@
 #ifndef CI_SPAWN_H
 #define CI_SPAWN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /// One resource limit to apply in the child (setrlimit).
@@ -36,6 +37,12 @@ typedef void (*ci_output_sink)(void *context, const char *data, long length);
 /// output it left in the pipe is drained; output from descendants that outlive it is not waited
 /// for. Then reaps the child. Returns its exit code (0-255), 128+signal, or -errno.
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
+
+/// memrchr(3): the last `byte` in `data`, or NULL.
+const void *ci_memrchr(const void *data, int byte, size_t length);
+
+/// memmem(3): the first `needle` in `data`, or NULL.
+const void *ci_memmem(const void *data, size_t length, const void *needle, size_t needle_length);
 
 #endif
 

@@ -1,0 +1,78 @@
+import ArgumentParser
+import CIBasics
+import Foundation
+
+/// `ci-runner logs`: print the saved logs of a run.
+public struct Logs: ParsableCommand {
+    /// The command's name and help.
+    public static let configuration = CommandConfiguration(
+        abstract: "Print the logs of a run (default: the latest).",
+        discussion: "Logs are kept per run, job and step under $CI_RUNNER_HOME/runs/<run>/logs/ (default ~/.local/share/ci-runner).")
+
+    @Argument(help: "The run id (as printed at the end of a run); default: the latest run.")
+    var runID: String?
+
+    @Option(help: "Only this job (its name, as shown in the run's table).")
+    var job: String?
+
+    @Option(help: "Only this step number.")
+    var step: Int?
+
+    @Flag(help: "List the runs instead.")
+    var list = false
+
+    /// Creates the command with its defaults.
+    public init() {}
+
+    /// Runs the command on the standard streams.
+    public func run() throws {
+        let status = execute(console: .standard())
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs the command, writing to `console`; returns the exit status.
+    public func execute(console: Console) -> Int32 {
+        let runs = RunnerHome.runs()
+        let ids = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        if list {
+            for id in ids { console.line(id) }
+            return 0
+        }
+        guard let id = runID ?? ids.last else {
+            console.errorLine("error: no runs yet in \(runs)")
+            return 1
+        }
+        let logs = runs + "/" + id + "/logs"
+        guard let folders = try? FileManager.default.contentsOfDirectory(atPath: logs) else {
+            console.errorLine("error: no logs for run '\(id)' in \(runs)")
+            return 1
+        }
+        var printed = false
+        for folder in folders.sorted() where job.map({ folder == $0.fileSafeJobName }) ?? true {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: logs + "/" + folder)) ?? []).sorted()
+            for file in files {
+                if let step, !file.hasPrefix(String(format: "%02d-", step)) { continue }
+                guard let data = FileManager.default.contents(atPath: logs + "/" + folder + "/" + file) else { continue }
+                console.line(console.outputStyle.paint("── \(folder) / \(file)", .bold))
+                console.write(String(decoding: data, as: UTF8.self))
+                printed = true
+            }
+        }
+        if !printed {
+            console.errorLine("error: nothing matches in run '\(id)'")
+            return 1
+        }
+        return 0
+    }
+}
+
+extension String {
+    /// The folder name LogStore gives a job.
+    var fileSafeJobName: String {
+        String(
+            unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+                    ? Character(scalar) : "_"
+            }.prefix(80))
+    }
+}

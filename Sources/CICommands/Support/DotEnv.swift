@@ -1,0 +1,45 @@
+/// Reads `KEY=VALUE` files (`.secrets`, `.vars`, `.env`): `#` comments, blank lines, an optional
+/// `export `, and values in single or double quotes (double quotes understand `\n`, `\"`, `\\`).
+enum DotEnv {
+    struct Problem: Error, CustomStringConvertible {
+        var line: Int
+        var message: String
+        var description: String { "line \(line): \(message)" }
+    }
+
+    static func parse(_ text: String) throws(Problem) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
+            line = line.drop { $0 == " " || $0 == "\t" }
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw Problem(line: index + 1, message: "expected NAME=VALUE, but found '\(line)'")
+            }
+            let name = String(line[..<equals]).trimmingCharacters(in: " \t")
+            guard !name.isEmpty else { throw Problem(line: index + 1, message: "a name is missing before '='") }
+            var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: " \t")
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+                if first == "\"" {
+                    value = value.replacing("\\n", with: "\n").replacing("\\\"", with: "\"").replacing("\\\\", with: "\\")
+                }
+            } else if let comment = value.range(of: " #") {
+                value = String(value[..<comment.lowerBound]).trimmingCharacters(in: " \t")
+            }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let start = firstIndex(where: { !characters.contains($0) }), let end = lastIndex(where: { !characters.contains($0) }) else {
+            return ""
+        }
+        return String(self[start...end])
+    }
+}

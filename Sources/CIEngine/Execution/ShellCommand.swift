@@ -1,0 +1,72 @@
+import CIWorkflow
+
+/// How a `run` step's script is run: the command line built from the `shell` template, and the
+/// script file's extension, as GitHub does it on Linux.
+struct ShellCommand: Sendable, Hashable {
+    /// The program (a name looked up in PATH, or a path).
+    var executable: String
+    /// The arguments, with `{0}` already replaced by the script's path.
+    var arguments: [String]
+    /// The script file's extension (with the dot), or "".
+    var fileExtension: String
+    /// Text to put before and after the script (PowerShell's error handling).
+    var prologue: String
+    var epilogue: String
+
+    /// The command for `shell` (nil: no shell given anywhere) and a script at `scriptPath`.
+    /// `bashAvailable` decides GitHub's default: `bash -e {0}`, else `sh -e {0}`.
+    static func make(shell: String?, bashAvailable: Bool) -> (template: String, name: String) {
+        guard let shell else { return bashAvailable ? (Shells.defaultTemplate, "bash") : ("sh -e {0}", "sh") }
+        if let template = Shells.templates[shell.lowercased()] { return (template, shell.lowercased()) }
+        return (shell, shell.split(separator: " ").first.map(String.init) ?? shell)
+    }
+
+    /// Builds the command from a template such as `bash --noprofile --norc -eo pipefail {0}`.
+    static func from(template: String, name: String, scriptPath: String) -> ShellCommand {
+        let words = split(template).map { $0.replacing("{0}", with: scriptPath) }
+        let base = (name.split(separator: "/").last.map(String.init) ?? name).lowercased()
+        let fileExtension: String
+        var prologue = ""
+        var epilogue = ""
+        switch base {
+        case "bash", "sh": fileExtension = ".sh"
+        case "python", "python3": fileExtension = ".py"
+        case "pwsh", "powershell":
+            fileExtension = ".ps1"
+            prologue = "$ErrorActionPreference = 'stop'\n"
+            epilogue = "\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n"
+        case "cmd": fileExtension = ".cmd"
+        default: fileExtension = ""
+        }
+        return ShellCommand(
+            executable: words.first ?? "sh", arguments: Array(words.dropFirst()), fileExtension: fileExtension, prologue: prologue,
+            epilogue: epilogue)
+    }
+
+    /// Splits a command line on blanks, keeping single- and double-quoted parts together.
+    static func split(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var inWord = false
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" {
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}

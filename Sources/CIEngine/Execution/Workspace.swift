@@ -1,0 +1,71 @@
+import Foundation
+
+/// The directories of one job instance under the run directory: workspace, temp, home, tool cache.
+struct JobDirectories {
+    let root: String
+    let workspace: String
+    let temp: String
+    let home: String
+    let toolCache: String
+
+    /// Creates the directories for `slug` and fills the workspace with a copy of the source tree
+    /// (or uses `override` as the workspace).
+    init(configuration: RunConfiguration, slug: String) throws {
+        root = configuration.runDirectory + "/jobs/" + slug
+        workspace = configuration.workspaceOverride ?? root + "/workspace"
+        temp = root + "/temp"
+        home = root + "/home"
+        toolCache = configuration.runDirectory + "/tool-cache"
+        let manager = FileManager.default
+        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        if configuration.workspaceOverride == nil {
+            try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
+        }
+    }
+
+    /// Copies `files` (relative paths; nil: everything but `.git`) from `source` into `target`,
+    /// keeping symbolic links as links and file modes.
+    static func copy(from source: String, files: [String]?, to target: String) throws {
+        let manager = FileManager.default
+        let list: [String]
+        if let files {
+            list = files
+        } else {
+            var all: [String] = []
+            if let enumerator = manager.enumerator(atPath: source) {
+                while let path = enumerator.nextObject() as? String {
+                    if path == ".git" || path.hasPrefix(".git/") {
+                        enumerator.skipDescendants()
+                        continue
+                    }
+                    var isDirectory: ObjCBool = false
+                    if manager.fileExists(atPath: source + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                        all.append(path)
+                    } else if (try? manager.destinationOfSymbolicLink(atPath: source + "/" + path)) != nil {
+                        all.append(path)
+                    }
+                }
+            }
+            list = all
+        }
+        var created = Set<String>()
+        for path in list {
+            let from = source + "/" + path
+            let to = target + "/" + path
+            let parent = (to as NSString).deletingLastPathComponent
+            if !created.contains(parent) {
+                try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                created.insert(parent)
+            }
+            if manager.fileExists(atPath: to) || (try? manager.destinationOfSymbolicLink(atPath: to)) != nil {
+                try manager.removeItem(atPath: to)
+            }
+            if (try? manager.attributesOfItem(atPath: from)) == nil, (try? manager.destinationOfSymbolicLink(atPath: from)) == nil {
+                continue
+            }
+            try manager.copyItem(atPath: from, toPath: to)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import CIBasics
+
+/// `--json`: every event as one JSON line.
+public final class NDJSONReporter: RunReporter {
+    private let stream: OutputStream
+
+    /// Creates a reporter that writes to `stream`.
+    public init(stream: OutputStream = .standardOutput) {
+        self.stream = stream
+    }
+
+    /// Writes the event as one line.
+    public func receive(_ event: RunEvent) {
+        stream.write(event.json.serialized(.compact) + "\n")
+    }
+}
