@@ -92,6 +92,8 @@ report="$OUT_DIR/validate.md"
     echo
     echo "Wall and CPU times are medians over the rounds; × actionlint is the median of the per-round ratios."
     echo "Load average at the start: ${load_at_start} (the benchmarks assume an otherwise idle machine)."
+    # ci-runner validate is single-threaded: wall time well above its CPU time means it waited for a CPU.
+    awk -v w="$runner_mean" -v c="$runner_cpu" 'BEGIN { if (w > 1.1 * c) printf "**Busy machine:** ci-runner'"'"'s wall time is %.0f%% above its CPU time, so other processes took CPU; rerun on an idle machine.\n", 100 * (w / c - 1) }'
     echo
     echo "Goal: ci-runner ≤ ${TIME_GOAL}× actionlint's time — **${time_verdict}** (${ratio}×)."
     echo "Goal: ci-runner peak RSS ≤ ${RSS_GOAL_MB} MB — **${rss_verdict}** (${rss_mb} MB; MB = 2^20 bytes, from /usr/bin/time -v, max of 3 runs)."
