@@ -37,6 +37,12 @@ public struct Run: AsyncParsableCommand {
     @Option(name: [.customShort("e"), .customLong("eventpath")], help: "A JSON file with the event's payload.")
     var eventPath: String?
 
+    @Option(name: [.customShort("a"), .customLong("actor")], help: "github.actor (default: the author of HEAD).")
+    var actor: String?
+
+    @Option(help: ArgumentHelp("github.repository (default: from the remote named origin).", valueName: "owner/name"))
+    var repository: String?
+
     @Option(name: [.customShort("j"), .customLong("job")], help: "Run only this job and the jobs it needs (repeatable).")
     var jobs: [String] = []
 
@@ -47,7 +53,8 @@ public struct Run: AsyncParsableCommand {
     var dryRun = false
 
     @Option(
-        name: .customLong("matrix"), help: ArgumentHelp("Only run matrix instances with this value (repeatable).", valueName: "key:value"))
+        name: .customLong("matrix"),
+        help: ArgumentHelp("Only run matrix instances whose key has one of the values given for it (repeatable).", valueName: "key:value"))
     var matrix: [String] = []
 
     @Option(
@@ -108,9 +115,11 @@ public struct Run: AsyncParsableCommand {
     public func execute(console: Console) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let target = path ?? workflows ?? "."
-        let repository = RepositoryFacts.read(
+        var repository = RepositoryFacts.read(
             FileManager.default.fileExists(atPath: target) && !target.hasSuffix(".yml") && !target.hasSuffix(".yaml")
                 ? target : (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent)
+        if let actor { repository.actor = actor }
+        if let name = self.repository { repository.repository = name }
         let (files, problems) = WorkflowFiles.discover([target])
         for problem in problems { console.errorLine("error: \(problem)") }
         guard problems.isEmpty, !files.isEmpty else { return Status.badInput }
@@ -158,13 +167,13 @@ public struct Run: AsyncParsableCommand {
             console.errorLine("error: \(error)")
             return Status.badInput
         }
-        var matrixFilter: [String: String] = [:]
+        var matrixFilter: [String: Set<String>] = [:]
         for item in matrix {
             guard let colon = item.firstIndex(of: ":") else {
                 console.errorLine("error: --matrix takes key:value, but got '\(item)'")
                 return Status.badInput
             }
-            matrixFilter[String(item[..<colon])] = String(item[item.index(after: colon)...])
+            matrixFilter[String(item[..<colon]), default: []].insert(String(item[item.index(after: colon)...]))
         }
         var payload = repository.payload(for: eventName)
         if let eventPath {
@@ -178,6 +187,18 @@ public struct Run: AsyncParsableCommand {
                 console.errorLine("error: \(eventPath):\(error.line):\(error.column): \(error.message)")
                 return Status.badInput
             }
+        }
+        // `--input` values join the payload's `inputs`, as a workflow_dispatch event carries them.
+        if !data.inputs.isEmpty, case .object(var members) = payload {
+            var given: [(key: String, value: JSONValue)] = []
+            if case .object(let existing)? = payload["inputs"] { given = existing }
+            for (name, value) in data.inputs.sorted(by: { $0.key < $1.key }) {
+                given.removeAll { $0.key == name }
+                given.append((name, .string(value)))
+            }
+            members.removeAll { $0.key == "inputs" }
+            members.append(("inputs", .object(given)))
+            payload = .object(members)
         }
 
         if list || dryRun {
@@ -199,12 +220,18 @@ public struct Run: AsyncParsableCommand {
     private func runWorkflow(
         _ workflow: Workflow, repository: RepositoryFacts, event: String, payload: JSONValue,
         data: (secrets: [String: String], vars: [String: String], inputs: [String: String], env: [String: String]),
-        matrixFilter: [String: String],
+        matrixFilter: [String: Set<String>],
         environment: [String: String], console: Console
     ) async -> Int32 {
-        let runNumber = RunnerHome.nextRunNumber(environment: environment)
-        let runID = String(Int(Date().timeIntervalSince1970 * 1000))
-        let runDirectory = RunnerHome.runs(environment: environment) + "/" + runID
+        let runNumber: Int
+        let runDirectory: String
+        do {
+            (runNumber, runDirectory) = try RunnerHome.newRun(environment: environment)
+        } catch {
+            console.errorLine("error: \(error)")
+            return Status.badInput
+        }
+        let runID = String(runNumber)
         do {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         } catch {
@@ -226,11 +253,11 @@ public struct Run: AsyncParsableCommand {
             matrixFilter: matrixFilter, keepJobDirectories: keep)
         var reporters: [any RunReporter] = [LogStore(runDirectory: runDirectory)]
         if json {
-            reporters.append(NDJSONReporter())
+            reporters.append(NDJSONReporter(stream: console.outputStream))
         } else {
             reporters.append(
                 TerminalReporter(
-                    style: console.outputStyle, live: console.outputIsTerminal && !verbose, verbose: verbose,
+                    stream: console.outputStream, style: console.outputStyle, live: console.outputIsTerminal && !verbose, verbose: verbose,
                     logHint: "ci-runner logs \(runID)"))
         }
         let engine = Engine(workflow: workflow, configuration: configuration, reporters: reporters)

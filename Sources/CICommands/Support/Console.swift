@@ -1,4 +1,5 @@
 import CIBasics
+import CIEngine
 import Foundation
 import Synchronization
 
@@ -22,14 +23,18 @@ public struct Console: Sendable {
     public let errorStyle: TextStyle
     /// Whether standard output is a terminal.
     public let outputIsTerminal: Bool
+    /// Standard output as a byte stream, for reporters.
+    public let outputStream: ByteSink
 
     /// Creates a console from a sink.
     public init(
-        outputStyle: TextStyle, errorStyle: TextStyle, outputIsTerminal: Bool = false, sink: @escaping @Sendable (Stream, String) -> Void
+        outputStyle: TextStyle, errorStyle: TextStyle, outputIsTerminal: Bool = false, outputStream: ByteSink? = nil,
+        sink: @escaping @Sendable (Stream, String) -> Void
     ) {
         self.outputStyle = outputStyle
         self.errorStyle = errorStyle
         self.outputIsTerminal = outputIsTerminal
+        self.outputStream = outputStream ?? ByteSink { bytes in sink(.output, String(decoding: bytes, as: UTF8.self)) }
         self.sink = sink
     }
 
@@ -38,7 +43,8 @@ public struct Console: Sendable {
         Console(
             outputStyle: .forFileDescriptor(STDOUT_FILENO, environment: environment),
             errorStyle: .forFileDescriptor(STDERR_FILENO, environment: environment),
-            outputIsTerminal: isatty(STDOUT_FILENO) == 1
+            outputIsTerminal: isatty(STDOUT_FILENO) == 1,
+            outputStream: .standardOutput
         ) { stream, text in
             let handle = stream == .output ? FileHandle.standardOutput : FileHandle.standardError
             handle.write(Data(text.utf8))

@@ -13,13 +13,26 @@ enum RunnerHome {
         path(environment: environment) + "/runs"
     }
 
-    /// The next run number (1, 2, …), kept in `run-number`.
-    static func nextRunNumber(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        let file = path(environment: environment) + "/run-number"
-        let current =
+    /// A new run: the next run number (1, 2, …, kept in `run-number`) and its fresh directory
+    /// `runs/<number>`. Concurrent runs take a lock on the counter, and a directory that exists
+    /// already is never reused.
+    static func newRun(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (number: Int, directory: String) {
+        let home = path(environment: environment)
+        try FileManager.default.createDirectory(atPath: home + "/runs", withIntermediateDirectories: true)
+        let lock = open(home + "/run-number.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
+        let file = home + "/run-number"
+        var number =
             (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        try? FileManager.default.createDirectory(atPath: path(environment: environment), withIntermediateDirectories: true)
-        try? String(current + 1).write(toFile: file, atomically: true, encoding: .utf8)
-        return current + 1
+        while true {
+            number += 1
+            let directory = home + "/runs/\(number)"
+            if mkdir(directory, 0o755) == 0 {
+                try String(number).write(toFile: file, atomically: true, encoding: .utf8)
+                return (number, directory)
+            }
+            guard errno == EEXIST else { throw RunInputError(message: "cannot create \(directory): \(String(cString: strerror(errno)))") }
+        }
     }
 }

@@ -84,8 +84,9 @@ public struct RunConfiguration: Sendable {
     public var maxParallel: Int
     /// Only these jobs (and what they need) run; nil runs all.
     public var jobFilter: Set<String>?
-    /// Only matrix instances with these values run.
-    public var matrixFilter: [String: String]
+    /// Matrix filter (`--matrix key:value`, as act): an instance runs unless one of its keys is
+    /// listed here without the instance's value.
+    public var matrixFilter: [String: Set<String>]
     /// How long a stopped step gets between SIGTERM and SIGKILL.
     public var killGrace: Duration
     /// Values that are treated as secrets for masking besides `secrets` (for example a token).
@@ -100,7 +101,7 @@ public struct RunConfiguration: Sendable {
         workspaceOverride: String? = nil, github: GitHubInfo = GitHubInfo(), secrets: [String: String] = [:],
         vars: [String: String] = [:], inputs: [String: String] = [:], env: [String: String] = [:],
         hostEnvironment: [String: String] = [:], maxParallel: Int = 2, jobFilter: Set<String>? = nil,
-        matrixFilter: [String: String] = [:], killGrace: Duration = .milliseconds(7500), extraMasks: [String] = [],
+        matrixFilter: [String: Set<String>] = [:], killGrace: Duration = .milliseconds(7500), extraMasks: [String] = [],
         keepJobDirectories: Bool = false
     ) {
         self.runID = runID

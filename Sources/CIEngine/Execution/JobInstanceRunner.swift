@@ -35,6 +35,7 @@ struct JobInstanceRunner {
         let preliminary = EvaluationContext(contexts: contexts)
         var name = job.displayName(matrix: matrix)
         if let template = job.name, let evaluated = try? Template.evaluate(template, in: preliminary) { name = evaluated.stringValue }
+        name = workflowRunner.masks.mask(name)
         let key = JobKey(id: workflowRunner.prefix + id, name: workflowRunner.prefix + name, index: index)
         if cancellation.isCancelled {
             bus.emit(.jobFinished(key, result: .cancelled, seconds: 0, message: "The job was cancelled before it started."))
@@ -82,8 +83,9 @@ struct JobInstanceRunner {
         contexts.append(("github", facts.githubContext()))
         contexts.append(("runner", facts.runnerContext))
 
-        // Workflow and job env, evaluated in order.
-        var env: OrderedDictionary<String, String> = [:]
+        // `--env` values (visible in the env context, as act does), then workflow and job env,
+        // evaluated in order.
+        var env = OrderedDictionary(uniqueKeysWithValues: configuration.env.sorted { $0.key < $1.key })
         for (layer, scopeContexts) in [(workflowRunner.workflow.env, contexts), (job.env, contexts)] {
             let context = EvaluationContext(contexts: scopeContexts + [("env", .strings(env))])
             switch layer {

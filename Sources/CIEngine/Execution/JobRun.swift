@@ -143,10 +143,10 @@ final class JobRun: @unchecked Sendable {
             if let template = step.name { name = (try? evaluateString(template, context)) ?? step.displayName }
             // `if`: skipped steps are reported but do not run.
             guard try Self.condition(step.condition?.value ?? "", context) else {
-                bus.emit(.stepFinished(key, step: number, name: name, outcome: .skipped, conclusion: .skipped, seconds: 0))
+                bus.emit(.stepFinished(key, step: number, name: masks.mask(name), outcome: .skipped, conclusion: .skipped, seconds: 0))
                 return record
             }
-            bus.emit(.stepStarted(key, step: number, name: name))
+            bus.emit(.stepStarted(key, step: number, name: masks.mask(name)))
             let continueOnError = try continueOnError(step, context)
             var result: StepResult
             switch step.action {
@@ -173,7 +173,9 @@ final class JobRun: @unchecked Sendable {
             record.conclusion = .failure
         }
         let seconds = (ContinuousClock.now - started).seconds
-        bus.emit(.stepFinished(key, step: number, name: name, outcome: record.outcome, conclusion: record.conclusion, seconds: seconds))
+        bus.emit(
+            .stepFinished(
+                key, step: number, name: masks.mask(name), outcome: record.outcome, conclusion: record.conclusion, seconds: seconds))
         return record
     }
 

@@ -172,9 +172,10 @@ final class WorkflowRunner: Sendable {
             }
         }
         if !configuration.matrixFilter.isEmpty, depth == 0 {
+            // As act: an instance stays unless one of its keys is filtered to other values.
             instances = instances.filter { instance in
-                configuration.matrixFilter.allSatisfy { name, value in
-                    instance[name].map { ExpressionValue(json: $0).stringValue == value } ?? false
+                instance.allSatisfy { name, value in
+                    configuration.matrixFilter[name].map { $0.contains(ExpressionValue(json: value).stringValue) } ?? true
                 }
             }
         }

@@ -2,36 +2,51 @@
     import Glibc
 #endif
 
-/// Writes bytes to a file descriptor, all of them, retrying on EINTR.
-public struct OutputStream: Sendable {
-    /// The descriptor.
-    public let descriptor: Int32
+/// Where a reporter writes: a file descriptor (all bytes, retrying on EINTR), or a closure (for
+/// tests and for consoles that capture).
+public struct ByteSink: Sendable {
+    private enum Target: Sendable {
+        case descriptor(Int32)
+        case closure(@Sendable ([UInt8]) -> Void)
+    }
+    private let target: Target
 
     /// Standard output.
-    public static let standardOutput = OutputStream(descriptor: 1)
+    public static let standardOutput = ByteSink(descriptor: 1)
     /// Standard error.
-    public static let standardError = OutputStream(descriptor: 2)
+    public static let standardError = ByteSink(descriptor: 2)
 
     /// Creates a stream on a descriptor.
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    public init(descriptor: Int32) { target = .descriptor(descriptor) }
+
+    /// Creates a stream that hands every write to `sink`.
+    public init(_ sink: @escaping @Sendable ([UInt8]) -> Void) { target = .closure(sink) }
 
     /// Writes raw bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = Glibc.write(descriptor, base, remaining)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
+        switch target {
+        case .closure(let sink):
+            sink(Array(bytes))
+        case .descriptor(let descriptor):
+            guard var base = bytes.baseAddress else { return }
+            var remaining = bytes.count
+            while remaining > 0 {
+                let written = Glibc.write(descriptor, base, remaining)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                remaining -= written
+                base += written
             }
-            remaining -= written
-            base += written
         }
     }
 
     /// Writes bytes.
-    public func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+    public func write(_ bytes: [UInt8]) {
+        if case .closure(let sink) = target { return sink(bytes) }
+        bytes.withUnsafeBytes { write($0) }
+    }
 
     /// Writes a string.
     public func write(_ text: String) {

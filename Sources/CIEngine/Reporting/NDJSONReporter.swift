@@ -2,10 +2,10 @@ import CIBasics
 
 /// `--json`: every event as one JSON line.
 public final class NDJSONReporter: RunReporter {
-    private let stream: OutputStream
+    private let stream: ByteSink
 
     /// Creates a reporter that writes to `stream`.
-    public init(stream: OutputStream = .standardOutput) {
+    public init(stream: ByteSink = .standardOutput) {
         self.stream = stream
     }
 

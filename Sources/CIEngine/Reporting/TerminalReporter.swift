@@ -10,7 +10,7 @@ import Synchronization
 /// it keeps one live line per running job with its current step (and `::group::`), prints each
 /// finished step above them, and shows the last lines of a failed step's output.
 public final class TerminalReporter: RunReporter {
-    private let stream: OutputStream
+    private let stream: ByteSink
     private let style: TextStyle
     private let live: Bool
     private let verbose: Bool
@@ -33,7 +33,7 @@ public final class TerminalReporter: RunReporter {
     private let state = Mutex(State())
 
     /// Creates a reporter. `live` draws progress lines (use it on a terminal only).
-    public init(stream: OutputStream = .standardOutput, style: TextStyle, live: Bool, verbose: Bool, logHint: String? = nil) {
+    public init(stream: ByteSink = .standardOutput, style: TextStyle, live: Bool, verbose: Bool, logHint: String? = nil) {
         self.stream = stream
         self.style = style
         self.live = live
@@ -78,10 +78,9 @@ public final class TerminalReporter: RunReporter {
                 let source = "\(key.name)#\(step ?? 0)"
                 keepTail(&state, source, bytes)
                 if !live || verbose {
-                    let lead = prefix(key) + " " + style.paint("│", .dim) + " "
-                    var text = String(decoding: bytes, as: UTF8.self)
-                    if text.hasSuffix("\n") { text.removeLast() }
-                    for line in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(lead + line) }
+                    flush(&state, lines)
+                    lines = []
+                    stream.write(Self.prefixingLines(bytes, with: Array((prefix(key) + " " + style.paint("│", .dim) + " ").utf8)))
                 }
             case .group(let key, _, let title):
                 state.running[key]?.group = title
@@ -139,6 +138,27 @@ public final class TerminalReporter: RunReporter {
             }
             flush(&state, lines)
         }
+    }
+
+    /// `bytes` with `lead` before every line, ending with a newline.
+    static func prefixingLines(_ bytes: [UInt8], with lead: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + lead.count * 8)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                var end = buffer.count
+                if let found = memchr(base + start, 0x0A, buffer.count - start) {
+                    end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                }
+                result.append(contentsOf: lead)
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                result.append(0x0A)
+                start = end + 1
+            }
+        }
+        return result
     }
 
     /// Keeps the last few KB of each step's output, to show when it fails.
