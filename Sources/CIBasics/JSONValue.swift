@@ -68,4 +68,19 @@ public enum JSONValue: Sendable, Hashable {
         if case .string(let value) = self { return value }
         return nil
     }
+
+    /// The number, if this is a number.
+    public var numberValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
+    /// The elements, if this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
 }

@@ -266,6 +266,7 @@ public struct Run: AsyncParsableCommand {
                 console.errorLine("\nCancelling the run: running steps get SIGTERM; press Ctrl-C again to stop at once.")
                 engine.cancel()
             } else {
+                engine.kill()
                 Glibc.exit(Status.interrupted)
             }
         }

@@ -32,6 +32,9 @@ public final class Engine: Sendable {
     /// steps and jobs that run on `always()` or `cancelled()` still run.
     public func cancel() { cancellation.cancel() }
 
+    /// Stops at once (a second Ctrl-C): kills every running step's process group with SIGKILL.
+    public func kill() { cancellation.kill() }
+
     /// Whether the run was cancelled.
     public var isCancelled: Bool { cancellation.isCancelled }
 

@@ -49,6 +49,11 @@ public final class ProcessControl: Sendable {
         if let child { terminate(child) }
     }
 
+    /// Kills the running process's group at once (SIGKILL), without the grace period.
+    public func kill() {
+        if let child = state.withLock({ $0.child }) { child.signalGroup(SIGKILL) }
+    }
+
     private func terminate(_ child: ChildProcess) {
         child.signalGroup(SIGTERM)
         let grace = self.grace

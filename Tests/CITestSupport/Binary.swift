@@ -22,7 +22,10 @@ public enum Binary {
     public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: path) }
 
     /// Runs the binary with `arguments` in `directory`, with `environment` added to a minimal one.
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// With `interruptOn`, sends SIGINT once standard output contains that text.
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], interruptOn marker: String? = nil
+    ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -35,7 +38,18 @@ public enum Binary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        var outData = Data()
+        if let marker {
+            var sent = false
+            while case let chunk = out.fileHandleForReading.availableData, !chunk.isEmpty {
+                outData.append(chunk)
+                if !sent, String(decoding: outData, as: UTF8.self).contains(marker) {
+                    kill(process.processIdentifier, SIGINT)
+                    sent = true
+                }
+            }
+        }
+        outData.append(out.fileHandleForReading.readDataToEndOfFile())
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(

@@ -17,12 +17,24 @@ final class JobCancellation: Sendable {
     var isCancelled: Bool { state.withLock { $0.cancelled } || (parent?.isCancelled ?? false) }
     var timedOut: Bool { state.withLock { $0.timedOut } }
 
+    /// Whether the job was already cancelled when the current step's `if` was evaluated. Such a
+    /// step runs on `always()` or `cancelled()` and is not stopped by that cancellation.
+    @TaskLocal static var stepStartsCancelled = false
+
+    /// Tracks a step's process so that a cancellation stops it. A step that began before the
+    /// cancellation and registers after it is stopped at once.
     func register(_ control: ProcessControl) {
         let stop = state.withLock { value -> Bool in
             value.controls[ObjectIdentifier(control)] = control
             return value.cancelled
         }
-        if stop || (parent?.isCancelled ?? false) { control.stop(.cancelled) }
+        if (stop || (parent?.isCancelled ?? false)) && !Self.stepStartsCancelled { control.stop(.cancelled) }
+    }
+
+    /// Kills every running step process at once (a second Ctrl-C), here and in every child.
+    func kill() {
+        for control in state.withLock({ Array($0.controls.values) }) { control.kill() }
+        for child in children.withLock({ $0 }) { child.kill() }
     }
 
     func unregister(_ control: ProcessControl) {

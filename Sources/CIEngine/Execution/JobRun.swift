@@ -131,6 +131,26 @@ final class JobRun: @unchecked Sendable {
         return merged
     }
 
+    /// Does what the step says: runs its script, action or nested steps.
+    private func perform(
+        _ step: Step, number: Int, ownEnv: OrderedDictionary<String, String>, env stepEnv: OrderedDictionary<String, String>,
+        context: EvaluationContext, scope: StepScope
+    ) async throws(StepFailure) -> StepResult {
+        switch step.action {
+        case .run(let run):
+            return try await runScript(step, run, number: number, env: stepEnv, context: context, scope: scope)
+        case .uses(let uses):
+            return try await runAction(step, uses, number: number, ownEnv: ownEnv, env: stepEnv, context: context, scope: scope)
+        case .parallel(let steps):
+            var inner = scope
+            inner.label = scope.label + "\(number)."
+            await runSteps(steps, scope: &inner)
+            return StepResult(outcome: inner.status == .failure ? .failure : .success)
+        case .wait, .waitAll, .cancel:
+            return StepResult(outcome: .success)
+        }
+    }
+
     /// Runs one step and reports it.
     func runStep(_ step: Step, number: Int, scope: inout StepScope) async -> StepRecord {
         let started = ContinuousClock.now
@@ -142,26 +162,23 @@ final class JobRun: @unchecked Sendable {
             let context = self.context(scope, env: stepEnv)
             if let template = step.name { name = (try? evaluateString(template, context)) ?? step.displayName }
             // `if`: skipped steps are reported but do not run.
+            let startsCancelled = cancellation.isCancelled
             guard try Self.condition(step.condition?.value ?? "", context) else {
                 bus.emit(.stepFinished(key, step: number, name: masks.mask(name), outcome: .skipped, conclusion: .skipped, seconds: 0))
                 return record
             }
             bus.emit(.stepStarted(key, step: number, name: masks.mask(name)))
             let continueOnError = try continueOnError(step, context)
-            var result: StepResult
-            switch step.action {
-            case .run(let run):
-                result = try await runScript(step, run, number: number, env: stepEnv, context: context, scope: scope)
-            case .uses(let uses):
-                result = try await runAction(step, uses, number: number, ownEnv: ownEnv, env: stepEnv, context: context, scope: scope)
-            case .parallel(let steps):
-                var inner = scope
-                inner.label = scope.label + "\(number)."
-                await runSteps(steps, scope: &inner)
-                result = StepResult(outcome: inner.status == .failure ? .failure : .success)
-            case .wait, .waitAll, .cancel:
-                result = StepResult(outcome: .success)
+            let current = scope
+            let performed: Result<StepResult, StepFailure> = await JobCancellation.$stepStartsCancelled.withValue(startsCancelled) {
+                do throws(StepFailure) {
+                    return .success(
+                        try await perform(step, number: number, ownEnv: ownEnv, env: stepEnv, context: context, scope: current))
+                } catch {
+                    return .failure(error)
+                }
             }
+            let result = try performed.get()
             record.outputs = result.outputs
             record.outcome = result.outcome
             record.conclusion = result.outcome == .failure && continueOnError ? .success : result.outcome
