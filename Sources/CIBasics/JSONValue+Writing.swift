@@ -91,7 +91,7 @@ extension JSONValue {
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
             default:
-                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E && scalar.value != 0x7F) {
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
                     if scalar.value > 0xFFFF {
                         let v = scalar.value - 0x10000
                         appendEscape(0xD800 + (v >> 10), to: &out)
