@@ -9,8 +9,8 @@ enum DotEnv {
 
     static func parse(_ text: String) throws(Problem) -> [(String, String)] {
         var pairs: [(String, String)] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            var line = raw
             line = line.drop { $0 == " " || $0 == "\t" }
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
@@ -22,15 +22,37 @@ enum DotEnv {
             var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: " \t")
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
-                if first == "\"" {
-                    value = value.replacing("\\n", with: "\n").replacing("\\\"", with: "\"").replacing("\\\\", with: "\\")
-                }
+                if first == "\"" { value = DotEnv.unescape(value) }
             } else if let comment = value.range(of: " #") {
                 value = String(value[..<comment.lowerBound]).trimmingCharacters(in: " \t")
             }
             pairs.append((name, value))
         }
         return pairs
+    }
+}
+
+extension DotEnv {
+    /// `\n`, `\"` and `\\` in a double-quoted value, in one pass.
+    static func unescape(_ value: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in value {
+            if escaped {
+                switch character {
+                case "n": result.append("\n")
+                case "\"", "\\": result.append(character)
+                default: result += "\\" + String(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        if escaped { result.append("\\") }
+        return result
     }
 }
 
@@ -42,4 +64,5 @@ extension String {
         }
         return String(self[start...end])
     }
+
 }

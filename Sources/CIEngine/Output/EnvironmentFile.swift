@@ -14,7 +14,7 @@ public enum EnvironmentFile {
     /// The name-value pairs of an env, output or state file, in order (a later value of a name wins).
     public static func parsePairs(_ text: String) throws(Problem) -> [(name: String, value: String)] {
         var pairs: [(String, String)] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = lines(of: text, omittingEmpty: false)
         var index = 0
         while index < lines.count {
             let line = lines[index]
@@ -53,6 +53,11 @@ public enum EnvironmentFile {
 
     /// The directories of a `GITHUB_PATH` file, in the order written.
     public static func parsePaths(_ text: String) -> [String] {
-        text.split(separator: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }.filter { !$0.isEmpty }
+        lines(of: text, omittingEmpty: true).map(String.init)
+    }
+
+    /// The lines of `text`, split at LF or CRLF (a Swift `Character` holds CRLF as one).
+    private static func lines(of text: String, omittingEmpty: Bool) -> [Substring] {
+        text.split(omittingEmptySubsequences: omittingEmpty) { $0 == "\n" || $0 == "\r\n" }
     }
 }

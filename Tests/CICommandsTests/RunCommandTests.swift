@@ -1,0 +1,132 @@
+import CITestSupport
+import Foundation
+import Testing
+
+@testable import CICommands
+
+/// `ci-runner run` and `ci-runner logs` as a user calls them: exit codes, bad input, listing,
+/// dry runs, the repository read through libgit2, and the saved logs.
+@Suite struct RunCommandTests {
+    static let workflow = """
+        name: demo
+        on: [push, workflow_dispatch]
+        jobs:
+          first:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "sha=$GITHUB_SHA ref=$GITHUB_REF repo=$GITHUB_REPOSITORY event=$GITHUB_EVENT_NAME"
+              - run: echo "ws=$GITHUB_WORKSPACE" && test -f "$GITHUB_WORKSPACE/tracked.txt" && test -f "$GITHUB_WORKSPACE/untracked.txt" && test ! -e "$GITHUB_WORKSPACE/ignored.log"
+          second:
+            needs: first
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "second ran with ${{ secrets.FROM_FILE }} ${{ vars.COLOR }}"
+
+        """
+
+    /// A git repository with the workflow committed, a remote, an untracked and an ignored file.
+    static func repository() throws -> GitFixture {
+        let git = try GitFixture()
+        try git.write(".github/workflows/demo.yml", workflow)
+        try git.write("tracked.txt", "tracked\n")
+        try git.write(".gitignore", "*.log\n")
+        try git.commit("first commit")
+        try git.git("remote", "add", "origin", "https://github.com/octo/demo-repo.git")
+        try git.write("untracked.txt", "new\n")
+        try git.write("ignored.log", "ignored\n")
+        return git
+    }
+
+    @Test func runsTheRepositoryWorkflowWithFactsFromGit() throws {
+        try #require(Binary.isBuilt)
+        let git = try Self.repository()
+        let directory = git.directory
+        try directory.write(".secrets", "FROM_FILE=file-secret\n")
+        let home = try TemporaryDirectory()
+        let result = try Binary.run(["run", "--var", "COLOR=blue"], in: directory.path, environment: ["CI_RUNNER_HOME": home.path])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let sha = try git.git("rev-parse", "HEAD")
+        let branch = try git.git("rev-parse", "--abbrev-ref", "HEAD")
+        #expect(result.output.contains("sha=\(sha) ref=refs/heads/\(branch) repo=octo/demo-repo event=push"))
+        #expect(result.output.contains("second ran with *** blue"))
+        #expect(!result.output.contains("file-secret"))
+        #expect(result.output.contains("[first] ✓"))
+        #expect(result.output.contains("JOB     RESULT   DURATION"))
+        // The user's working tree is not touched, and job directories are gone after the run.
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/.github/workflows/_runner_file_commands"))
+        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: home.path + "/runs/1/jobs")) ?? []
+        #expect(jobs.isEmpty)
+
+        let logs = try Binary.run(["logs", "--job", "second"], environment: ["CI_RUNNER_HOME": home.path])
+        #expect(logs.status == 0)
+        #expect(logs.output.contains("second ran with *** blue"))
+        #expect(!logs.output.contains("file-secret"))
+    }
+
+    @Test func anInvalidWorkflowIsBadInputWithItsPosition() throws {
+        try #require(Binary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("bad.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n")
+        let result = try Binary.run(["run", path], environment: ["CI_RUNNER_HOME": directory.path + "/home"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("bad.yml:5:5: error: unknown key 'stepz'"))
+        #expect(result.error.contains("   5 |     stepz: []"))
+    }
+
+    @Test func aMissingSecretFileIsBadInput() throws {
+        try #require(Binary.isBuilt)
+        let directory = try Self.repository().directory
+        let result = try Binary.run(
+            ["run", "--secret-file", "nope.env"], in: directory.path, environment: ["CI_RUNNER_HOME": directory.path + "/h"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("nope.env"))
+    }
+
+    @Test func aFailedJobExitsOneAndAnUnknownJobIsBadInput() throws {
+        try #require(Binary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("w.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 4\n")
+        let home = ["CI_RUNNER_HOME": directory.path + "/home"]
+        #expect(try Binary.run(["run", path], environment: home).status == 1)
+        let unknown = try Binary.run(["run", path, "-j", "nope"], environment: home)
+        #expect(unknown.status == 2)
+        #expect(unknown.error.contains("no job 'nope'"))
+    }
+
+    @Test func listAndDryRunPlanWithoutRunning() throws {
+        try #require(Binary.isBuilt)
+        let directory = try Self.repository().directory
+        let home = ["CI_RUNNER_HOME": directory.path + "/home"]
+        let list = try Binary.run(["run", "-l"], in: directory.path, environment: home)
+        #expect(list.status == 0)
+        #expect(list.output.contains("stage 1:") && list.output.contains("first") && list.output.contains("stage 2:"))
+        let dry = try Binary.run(["run", "-n", "-j", "second"], in: directory.path, environment: home)
+        #expect(dry.status == 0)
+        #expect(dry.output.contains("· Run echo \"second ran"))
+        #expect(!dry.output.contains("│"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/home/runs/1"))
+    }
+
+    @Test func jsonIsOneEventPerLine() throws {
+        try #require(Binary.isBuilt)
+        let directory = try Self.repository().directory
+        let result = try Binary.run(
+            ["run", "--json", "-j", "first"], in: directory.path, environment: ["CI_RUNNER_HOME": directory.path + "/h"])
+        let events = RunEvents(ndjson: result.output)
+        #expect(events.events.count == result.output.split(separator: "\n").count)
+        #expect(events.of("run_started").count == 1 && events.runResult == "success")
+        #expect(events.jobResults == ["first": "success"])
+    }
+
+    @Test func noColorIsRespected() throws {
+        let console = Console.standard(environment: ["NO_COLOR": "1"])
+        #expect(console.outputStyle == .plain)
+    }
+
+    @Test func dotEnvFiles() throws {
+        let pairs = try DotEnv.parse("# comment\r\nexport A=1\r\nB=\"x\\ny\\\\n\"\nC='raw\\n'\nD=value # note\n")
+        #expect(pairs.map(\.0) == ["A", "B", "C", "D"])
+        #expect(pairs.map(\.1) == ["1", "x\ny\\n", "raw\\n", "value"])
+        #expect(throws: DotEnv.Problem.self) { try DotEnv.parse("A=1\nnot a pair\n") }
+    }
+}

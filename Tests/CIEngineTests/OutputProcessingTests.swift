@@ -1,0 +1,181 @@
+import CIBasics
+import CITestSupport
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CIEngine
+
+/// Collects what a `StepOutput` passes on.
+final class OutputCollector: Sendable {
+    final class Received: Sendable {
+        let state = Mutex<(text: [UInt8], commands: [WorkflowCommand])>(([], []))
+    }
+    let received = Received()
+    let output: StepOutput
+
+    init(secrets: [String] = []) {
+        let masks = MaskRegistry(secrets)
+        let received = self.received
+        self.output = StepOutput(
+            masks: masks, onOutput: { bytes in received.state.withLock { $0.text += bytes } },
+            onCommand: { command in
+                received.state.withLock { $0.commands.append(command) }
+                if command.name == "add-mask" { masks.add(command.message) }
+            })
+    }
+
+    /// Feeds `chunks` and finishes.
+    func feed(_ chunks: [String]) -> (text: String, commands: [WorkflowCommand]) {
+        for chunk in chunks { Array(chunk.utf8).withUnsafeBytes { output.consume($0) } }
+        output.finish()
+        return received.state.withLock { (String(decoding: $0.text, as: UTF8.self), $0.commands) }
+    }
+}
+
+@Suite struct SecretMaskingTests {
+    @Test func masksEveryOccurrenceOnALine() {
+        #expect(SecretMasker(["hunter2"]).mask("a hunter2 b hunter2\n") == "a *** b ***\n")
+    }
+
+    @Test func theLongestSecretWinsWhereTwoOverlap() {
+        #expect(SecretMasker(["abc", "abcdef"]).mask("xabcdefx abcx") == "x***x ***x")
+    }
+
+    @Test func aMultiLineSecretIsMaskedLineByLine() {
+        let masker = SecretMasker(["first line\nsecond line"])
+        #expect(masker.mask("first line\nsecond line\n") == "***\n***\n")
+        #expect(masker.mask("only second line here") == "only *** here")
+    }
+
+    @Test func blankValuesAreNotSecrets() {
+        #expect(SecretMasker([" ", "", "\t\n"]).isEmpty)
+    }
+
+    @Test func aSecretSplitAcrossChunksIsStillMasked() {
+        // Every split point of the line, including inside the secret.
+        let line = "token=s3cr3t-value!\n"
+        let bytes = Array(line.utf8)
+        for cut in 1..<bytes.count {
+            let collector = OutputCollector(secrets: ["s3cr3t-value"])
+            let first = String(decoding: bytes[..<cut], as: UTF8.self)
+            let second = String(decoding: bytes[cut...], as: UTF8.self)
+            #expect(collector.feed([first, second]).text == "token=***!\n", "cut at \(cut)")
+        }
+    }
+
+    @Test func aSecretWrittenOneByteAtATimeIsMasked() {
+        let collector = OutputCollector(secrets: ["abcdef"])
+        #expect(collector.feed("xx abcdef yy\n".map { String($0) }).text == "xx *** yy\n")
+    }
+
+    @Test func fiftySecretsStreamThroughALargeBlock() {
+        var secrets: [String] = []
+        for index in 0..<50 { secrets.append("secret-\(index)-\(String(repeating: "z", count: index % 7 + 10))") }
+        let masker = SecretMasker(secrets)
+        let text = String(repeating: "y\n", count: 100_000) + secrets[17] + "\n"
+        let masked = masker.mask(text)
+        #expect(masked.hasSuffix("y\n***\n"))
+        #expect(masked.utf8.count == text.utf8.count - secrets[17].utf8.count + 3)
+    }
+}
+
+@Suite struct WorkflowCommandTests {
+    @Test func commandsAreReadOnlyAtTheStartOfALine() {
+        let result = OutputCollector().feed(["::warning file=a.txt,line=3::careful\n", "  ::error::indented is text\n"])
+        #expect(result.commands.map(\.name) == ["warning"])
+        #expect(result.commands.first?.properties == ["file": "a.txt", "line": "3"])
+        #expect(result.text == "  ::error::indented is text\n")
+    }
+
+    @Test func unknownCommandsArePrintedAsText() {
+        let result = OutputCollector().feed(["::not-a-command::hello\n"])
+        #expect(result.commands.isEmpty)
+        #expect(result.text == "::not-a-command::hello\n")
+    }
+
+    @Test func addMaskHidesTheValueFromTheNextLineOn() {
+        let result = OutputCollector().feed(["::add-mask::p4ss\nthe p4ss is hidden\n"])
+        #expect(result.text == "the *** is hidden\n")
+    }
+
+    @Test func stopCommandsPrintsCommandsUntilItsToken() {
+        let result = OutputCollector().feed([
+            "::stop-commands::pause-token\n", "::warning::not a command now\n", "::pause-token::\n", "::notice::a command again\n",
+        ])
+        #expect(result.text == "::warning::not a command now\n")
+        #expect(result.commands.map(\.name) == ["stop-commands", "notice"])
+    }
+
+    @Test func escapesInDataAndProperties() throws {
+        let command = try #require(WorkflowCommand.parse("::error title=a%3Ab%2Cc::line1%0Aline2%25"))
+        #expect(command.properties["title"] == "a:b,c")
+        #expect(command.message == "line1\nline2%")
+    }
+
+    @Test func aLastLineWithoutLineBreakIsKept() {
+        #expect(OutputCollector().feed(["no newline at the end"]).text == "no newline at the end")
+    }
+}
+
+@Suite struct EnvironmentFileTests {
+    @Test func pairsAndHeredocs() throws {
+        let pairs = try EnvironmentFile.parsePairs("A=1\nB=x=y\nMULTI<<EOF\nline one\nline=two\nEOF\r\nC=\n")
+        #expect(pairs.map(\.name) == ["A", "B", "MULTI", "C"])
+        #expect(pairs.map(\.value) == ["1", "x=y", "line one\nline=two", ""])
+    }
+
+    @Test func anUnclosedHeredocIsAnError() {
+        #expect(throws: EnvironmentFile.Problem.self) { try EnvironmentFile.parsePairs("X<<END\nvalue\n") }
+    }
+
+    @Test func aLineWithoutEqualsIsAnErrorWithItsLine() {
+        #expect(throws: EnvironmentFile.Problem(message: "'garbage' is neither NAME=value nor NAME<<DELIMITER", line: 2)) {
+            try EnvironmentFile.parsePairs("A=1\ngarbage\n")
+        }
+    }
+
+    @Test func pathsInOrder() {
+        #expect(EnvironmentFile.parsePaths("/a\n\n/b\r\n") == ["/a", "/b"])
+    }
+}
+
+@Suite struct ShellCommandTests {
+    @Test func githubsDefaultInvocations() {
+        let implicit = ShellCommand.make(shell: nil, bashAvailable: true)
+        #expect(ShellCommand.from(template: implicit.template, name: implicit.name, scriptPath: "/s.sh").arguments == ["-e", "/s.sh"])
+        let explicit = ShellCommand.make(shell: "bash", bashAvailable: true)
+        let command = ShellCommand.from(template: explicit.template, name: explicit.name, scriptPath: "/s.sh")
+        #expect([command.executable] + command.arguments == ["bash", "--noprofile", "--norc", "-eo", "pipefail", "/s.sh"])
+        #expect(ShellCommand.make(shell: nil, bashAvailable: false).template == "sh -e {0}")
+    }
+
+    @Test func pythonAndCustomShells() {
+        let python = ShellCommand.make(shell: "Python", bashAvailable: true)
+        let command = ShellCommand.from(template: python.template, name: python.name, scriptPath: "/s")
+        #expect(command.executable == "python" && command.fileExtension == ".py")
+        let custom = ShellCommand.make(shell: "perl -w {0}", bashAvailable: true)
+        let perl = ShellCommand.from(template: custom.template, name: custom.name, scriptPath: "/tmp/x")
+        #expect([perl.executable] + perl.arguments == ["perl", "-w", "/tmp/x"])
+    }
+
+    /// act's TestStep_ShellCommand table: the same templates, up to how the words are spelled
+    /// (act writes `-e -o pipefail` where GitHub writes `-eo pipefail`).
+    @Test func actShellCommandCases() throws {
+        try #require(Corpus.isAvailable)
+        let json = try JSONValue.parse(bytes: try Corpus.bytes("act/shell_command_cases.json"))
+        for item in json["cases"]?.arrayValue ?? [] {
+            let shell = item["shell"]?.stringValue ?? ""
+            let explicit = !(item["workflow_shell"]?.stringValue ?? "").isEmpty
+            let made = ShellCommand.make(shell: explicit || shell != "bash" ? shell : nil, bashAvailable: true)
+            let ours = ShellCommand.from(template: made.template, name: made.name, scriptPath: "S")
+            let theirs = (item["want"]?.stringValue ?? "").replacing("-e -o pipefail", with: "-eo pipefail")
+            let act = ShellCommand.from(template: theirs, name: made.name, scriptPath: "S")
+            // pwsh: GitHub's template passes ". 'S'" as one argument; act splits it. Same command.
+            let words = { (command: ShellCommand) in
+                ([command.executable] + command.arguments).joined(separator: " ").replacing("'", with: "")
+            }
+            #expect(words(ours) == words(act), "\(shell)")
+        }
+    }
+}
