@@ -48,24 +48,87 @@ public struct SourceText: Sendable {
 extension SourceText {
     /// The location of the `occurrence`-th (from 0) appearance of `needle` at or after `start`,
     /// searching line by line. Used to point inside a YAML string at a piece of its text.
+    ///
+    /// Columns count Unicode scalars, as `SourceLocation` does.
     public func locate(_ needle: String, from start: SourceLocation, occurrence: Int = 0) -> SourceLocation? {
-        guard !needle.isEmpty, !needle.contains("\n") else { return nil }
-        var remaining = occurrence
-        var lineNumber = start.line
-        while let text = line(lineNumber) {
-            let scalars = Array(text.unicodeScalars)
-            let target = Array(needle.unicodeScalars)
-            var column = lineNumber == start.line ? max(start.column - 1, 0) : 0
-            while column + target.count <= scalars.count {
-                if Array(scalars[column..<column + target.count]) == target {
-                    if remaining == 0 { return SourceLocation(file: start.file, line: lineNumber, column: column + 1) }
-                    remaining -= 1
-                    column += target.count
+        var needle = needle
+        return needle.withUTF8 { target in
+            guard !target.isEmpty, !target.contains(0x0A) else { return nil }
+            var remaining = occurrence
+            var lineNumber = start.line
+            guard lineNumber >= 1 else { return nil }
+            while lineNumber <= lines.count {
+                let range = lines[lineNumber - 1]
+                let skip = lineNumber == start.line ? max(start.column - 1, 0) : 0
+                let found: Int?
+                if Self.isValidUTF8(bytes[range]) {
+                    found = Self.search(target, in: bytes, range, skippingScalars: skip, remaining: &remaining)
                 } else {
-                    column += 1
+                    found = searchDecoded(Array(String(decoding: target, as: UTF8.self).unicodeScalars), line: lineNumber, skip, &remaining)
                 }
+                if let column = found { return SourceLocation(file: start.file, line: lineNumber, column: column) }
+                lineNumber += 1
             }
-            lineNumber += 1
+            return nil
+        }
+    }
+
+    /// Searches one line of valid UTF-8 for `target` after `skip` scalars, counting matches
+    /// (without overlaps) down from `remaining`; returns the 1-based column of the match wanted.
+    private static func search(
+        _ target: UnsafeBufferPointer<UInt8>, in bytes: [UInt8], _ range: Range<Int>, skippingScalars skip: Int, remaining: inout Int
+    ) -> Int? {
+        var position = range.lowerBound
+        var skipped = 0
+        while skipped < skip {
+            guard position < range.upperBound else { return nil }
+            position += 1
+            while position < range.upperBound, bytes[position] & 0xC0 == 0x80 { position += 1 }
+            skipped += 1
+        }
+        let first = target[0]
+        let count = target.count
+        while position + count <= range.upperBound {
+            if bytes[position] == first && Self.matches(target, bytes, at: position) {
+                if remaining == 0 {
+                    var column = 1
+                    for index in range.lowerBound..<position where bytes[index] & 0xC0 != 0x80 { column += 1 }
+                    return column
+                }
+                remaining -= 1
+                position += count
+            } else {
+                position += 1
+            }
+        }
+        return nil
+    }
+
+    private static func matches(_ target: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8], at position: Int) -> Bool {
+        for index in 1..<target.count where bytes[position + index] != target[index] { return false }
+        return true
+    }
+
+    /// Whether `slice` is valid UTF-8 (decoding it changes nothing).
+    private static func isValidUTF8(_ slice: ArraySlice<UInt8>) -> Bool {
+        guard slice.contains(where: { $0 >= 0x80 }) else { return true }
+        return String(decoding: slice, as: UTF8.self).utf8.elementsEqual(slice)
+    }
+
+    /// The search of `search(_:in:_:skippingScalars:remaining:)` on a line that is not valid
+    /// UTF-8, over its decoded scalars (invalid bytes read as U+FFFD).
+    private func searchDecoded(_ target: [Unicode.Scalar], line lineNumber: Int, _ skip: Int, _ remaining: inout Int) -> Int? {
+        guard let text = line(lineNumber) else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        var column = skip
+        while column + target.count <= scalars.count {
+            if Array(scalars[column..<column + target.count]) == target {
+                if remaining == 0 { return column + 1 }
+                remaining -= 1
+                column += target.count
+            } else {
+                column += 1
+            }
         }
         return nil
     }

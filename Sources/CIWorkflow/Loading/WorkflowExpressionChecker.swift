@@ -15,6 +15,9 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
 
     static let parseOptions = ParseOptions(contexts: nil, functions: Functions.workflowFunctions)
 
+    /// The functions that read the job's status.
+    static let statusFunctions = ["success", "failure", "cancelled", "always"]
+
     /// The diagnostics for one site.
     public func diagnostics(for site: ExpressionSite, in source: SourceText) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
@@ -48,11 +51,10 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
             diagnostics.append(.error(.expression, message, at: locate(error.offset, in: site, source: source)))
             return diagnostics
         }
-        for (expression, text, offset) in parsed {
+        for (expression, _, offset) in parsed {
             guard let expression else { continue }
-            _ = text
+            // Positions are looked up only for the diagnostics that need one.
             for use in expression.contextUses {
-                let at = locate(offset + use.offset, in: site, source: source)
                 guard let context = ContextSet.context(named: use.name) else {
                     var message = "unknown context '\(use.name)'"
                     if let suggestion = Suggestion.closest(to: use.name, in: Self.knownContexts) {
@@ -60,7 +62,7 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
                     } else {
                         message += "; the contexts are " + Self.knownContexts.joined(separator: ", ")
                     }
-                    diagnostics.append(.error(.expression, message, at: at))
+                    diagnostics.append(.error(.expression, message, at: locate(offset + use.offset, in: site, source: source)))
                     continue
                 }
                 if !site.contexts.contains(context) {
@@ -70,24 +72,28 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
                             .contextAvailability,
                             "the '\(use.name)' context is not available in '\(site.key)'; "
                                 + (available.isEmpty ? "no context is" : "only " + available.joined(separator: ", ") + " are"),
-                            at: at))
+                            at: locate(offset + use.offset, in: site, source: source)))
                 }
             }
             expression.visit { node in
                 guard case .call(let name, let arguments, let callOffset) = node else { return }
-                let at = locate(offset + callOffset, in: site, source: source)
                 if name == "hashfiles" && !site.contexts.contains(.hashFiles) {
                     diagnostics.append(
-                        .error(.contextAvailability, "hashFiles() is not available in '\(site.key)'; it only works in steps", at: at))
+                        .error(
+                            .contextAvailability, "hashFiles() is not available in '\(site.key)'; it only works in steps",
+                            at: locate(offset + callOffset, in: site, source: source)))
                 }
-                if ["success", "failure", "cancelled", "always"].contains(name) {
+                if Self.statusFunctions.contains(name) {
                     if !site.contexts.contains(.statusFunctions) {
                         diagnostics.append(
                             .error(
                                 .contextAvailability, "\(name)() is not available in '\(site.key)'; status functions only work in 'if'",
-                                at: at))
+                                at: locate(offset + callOffset, in: site, source: source)))
                     } else if !arguments.isEmpty && site.key.contains(".steps[") {
-                        diagnostics.append(.error(.expression, "\(name)() takes no arguments in a step's 'if'", at: at))
+                        diagnostics.append(
+                            .error(
+                                .expression, "\(name)() takes no arguments in a step's 'if'",
+                                at: locate(offset + callOffset, in: site, source: source)))
                     }
                 }
             }
@@ -118,36 +124,60 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
 /// Finds where a position inside a YAML string is in the file, by finding the string's text in
 /// the source near the node. Falls back to the node's start when the text does not appear
 /// verbatim (escapes, folding).
+///
+/// The piece of the string's line from the position on (or the whole line, at its end) is looked
+/// up in the source after the node's start, skipping as many earlier appearances as the string
+/// holds before that piece.
 enum SourceMapper {
     static func location(ofUTF16 offset: Int, in text: String, near start: SourceLocation, source: SourceText) -> SourceLocation {
+        let clamped = min(max(offset, 0), text.utf16.count)
+        let index = String.Index(utf16Offset: clamped, in: text)
+        // Offsets come from token starts, never from inside a surrogate pair; read one that does
+        // the way UTF-16 decoding would, by the code units.
+        if clamped < text.utf16.count, UTF16.isTrailSurrogate(text.utf16[index]) {
+            return locationByUnits(ofUTF16: clamped, in: text, near: start, source: source)
+        }
+        let bytes = Array(text.utf8)
+        let position = text.utf8.distance(from: text.startIndex, to: index)
+        let lineStart = bytes[..<position].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let lineEnd = bytes[position...].firstIndex(of: 0x0A) ?? bytes.count
+        let anchorStart = position < lineEnd ? position : lineStart
+        let needle = bytes[anchorStart..<lineEnd]
+        guard !needle.isEmpty else { return start }
+        let occurrence = overlappingCount(of: needle, in: bytes[..<anchorStart])
+        guard let found = source.locate(String(decoding: needle, as: UTF8.self), from: start, occurrence: occurrence) else { return start }
+        if anchorStart == position { return found }
+        let extra = bytes[anchorStart..<position].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+        return SourceLocation(file: found.file, line: found.line, column: found.column + extra)
+    }
+
+    /// How many times `needle` occurs in `haystack`, overlapping occurrences included. On valid
+    /// UTF-8 this is the count over Unicode scalars.
+    static func overlappingCount(of needle: ArraySlice<UInt8>, in haystack: ArraySlice<UInt8>) -> Int {
+        guard let first = needle.first, haystack.count >= needle.count else { return 0 }
+        var count = 0
+        for index in haystack.startIndex...(haystack.endIndex - needle.count) where haystack[index] == first {
+            if haystack[index..<(index + needle.count)].elementsEqual(needle) { count += 1 }
+        }
+        return count
+    }
+
+    /// The same lookup over UTF-16 code units, for an offset inside a surrogate pair.
+    private static func locationByUnits(ofUTF16 clamped: Int, in text: String, near start: SourceLocation, source: SourceText)
+        -> SourceLocation
+    {
         let units = Array(text.utf16)
-        let clamped = min(max(offset, 0), units.count)
         let lineStart = units[..<clamped].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let lineEnd = units[clamped...].firstIndex(of: 0x0A) ?? units.count
-        // The piece of the line from the position on (or the line itself at its end) identifies the place.
         let anchorStart = clamped < lineEnd ? clamped : lineStart
         let needle = String(decoding: units[anchorStart..<lineEnd], as: UTF16.self)
         guard !needle.isEmpty else { return start }
         let before = String(decoding: units[..<anchorStart], as: UTF16.self)
-        let occurrence = before.components(matching: needle)
+        let occurrence = overlappingCount(of: Array(needle.utf8)[...], in: Array(before.utf8)[...])
         guard let found = source.locate(needle, from: start, occurrence: occurrence) else { return start }
         if anchorStart == clamped { return found }
         let extra = String(decoding: units[anchorStart..<clamped], as: UTF16.self).unicodeScalars.count
         return SourceLocation(file: found.file, line: found.line, column: found.column + extra)
-    }
-}
-
-extension String {
-    /// How many times `needle` occurs in the string (overlapping occurrences count).
-    fileprivate func components(matching needle: String) -> Int {
-        let haystack = Array(unicodeScalars)
-        let target = Array(needle.unicodeScalars)
-        guard !target.isEmpty, haystack.count >= target.count else { return 0 }
-        var count = 0
-        for index in 0...(haystack.count - target.count) where haystack[index] == target[0] {
-            if Array(haystack[index..<(index + target.count)]) == target { count += 1 }
-        }
-        return count
     }
 }
 
