@@ -1,32 +1,49 @@
 /// Splits an expression into tokens, exactly as GitHub's engines do, including their quirks:
 /// `-`/`+` always start a number, `.` starts one unless it follows a name, `]`, `)` or `*`, and
 /// anything that is not a legal token is reported with the run of characters up to the next boundary.
+///
+/// It reads the UTF-8 bytes of the text; token offsets are in UTF-16 code units, as GitHub counts.
 struct Lexer {
     private let text: String
-    private let units: [UInt16]
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let positions: UTF16Positions
+    private let utf16Count: Int
     private var start = 0
     private var offset = 0
     private var tokens: [Token] = []
 
-    init(_ text: String) {
+    private init(text: String, bytes: UnsafeBufferPointer<UInt8>, utf16Count: Int) {
         self.text = text
-        self.units = Array(text.utf16)
+        self.bytes = bytes
+        self.utf16Count = utf16Count
+        self.positions = UTF16Positions(bytes, utf16Count: utf16Count)
     }
 
     static func tokenize(_ text: String) throws(ExpressionError) -> [Token] {
-        var lexer = Lexer(text)
-        return try lexer.run()
-    }
-
-    private mutating func run() throws(ExpressionError) -> [Token] {
-        guard units.count <= ExpressionLimits.maxLength else {
+        let utf16Count = text.utf16.count
+        guard utf16Count <= ExpressionLimits.maxLength else {
             throw ExpressionError(.lexing, "Exceeded max expression length \(ExpressionLimits.maxLength)", offset: nil, expression: text)
         }
-        while offset < units.count {
+        var copy = text
+        let result: Result<[Token], ExpressionError> = copy.withUTF8 { bytes in
+            var lexer = Lexer(text: text, bytes: bytes, utf16Count: utf16Count)
+            do throws(ExpressionError) {
+                return .success(try lexer.run())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private func utf16(_ byteOffset: Int) -> Int { positions[byteOffset] }
+
+    private mutating func run() throws(ExpressionError) -> [Token] {
+        while offset < bytes.count {
             start = offset
-            let unit = units[offset]
+            let byte = bytes[offset]
             offset += 1
-            switch unit {
+            switch byte {
             case 0x28: add(.leftParen)
             case 0x29: add(.rightParen)
             case 0x5B: add(.leftBracket)
@@ -51,68 +68,115 @@ struct Lexer {
             case 0x20, 0x0D, 0x09, 0x0A: continue
             case 0x27: try string()
             case 0x30...0x39: try number()
-            default: try identifier()
+            default:
+                // The whole character, not just its first byte.
+                while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+                try identifier()
             }
         }
-        tokens.append(Token(kind: .end, lexeme: "", offset: units.count))
+        tokens.append(Token(kind: .end, lexeme: "", offset: utf16Count))
         return tokens
     }
 
-    private mutating func match(_ unit: UInt16) -> Bool {
-        guard offset < units.count, units[offset] == unit else { return false }
+    private mutating func match(_ byte: UInt8) -> Bool {
+        guard offset < bytes.count, bytes[offset] == byte else { return false }
         offset += 1
         return true
     }
 
-    private var lexeme: String { String(decoding: units[start..<offset], as: UTF16.self) }
+    private var lexeme: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) }
 
-    private mutating func add(_ kind: TokenKind, number: Double = 0, string: String = "") {
-        tokens.append(Token(kind: kind, lexeme: lexeme, number: number, string: string, offset: start))
+    /// Adds a punctuation token, whose text is always the same.
+    private mutating func add(_ kind: TokenKind) {
+        tokens.append(Token(kind: kind, lexeme: kind.spelling, offset: utf16(start)))
+    }
+
+    private mutating func add(_ kind: TokenKind, lexeme: String, number: Double = 0, string: String = "") {
+        tokens.append(Token(kind: kind, lexeme: lexeme, number: number, string: string, offset: utf16(start)))
     }
 
     private func unexpected(_ symbol: String) -> ExpressionError {
-        ExpressionError(.lexing, "Unexpected symbol: '\(symbol)'", offset: start, expression: text)
+        ExpressionError(.lexing, "Unexpected symbol: '\(symbol)'", offset: utf16(start), expression: text)
+    }
+
+    /// Whether a boundary (see `isBoundary`) starts at `index`.
+    private func boundary(at index: Int) -> Bool {
+        let byte = bytes[index]
+        if byte < 0x80 { return Self.isBoundary(UInt16(byte)) }
+        // Past the BMP, UTF-16 has surrogates, which are no boundary (nor is any such scalar).
+        return byte < 0xF0 && UTF16Positions.isWhitespace(in: bytes, at: index)
     }
 
     private mutating func number() throws(ExpressionError) {
-        while offset < units.count, !Self.isBoundary(units[offset]) || units[offset] == 0x2E { offset += 1 }
-        let value = JSNumber.parse(lexeme)
-        guard !value.isNaN else { throw unexpected(lexeme) }
-        add(.number, number: value)
+        while offset < bytes.count, !boundary(at: offset) || bytes[offset] == 0x2E { offset += 1 }
+        let text = lexeme
+        let value = JSNumber.parse(text)
+        guard !value.isNaN else { throw unexpected(text) }
+        add(.number, lexeme: text, number: value)
     }
 
     private mutating func string() throws(ExpressionError) {
-        while offset < units.count, units[offset] != 0x27 || (offset + 1 < units.count && units[offset + 1] == 0x27) {
-            if units[offset] == 0x27 { offset += 1 }
+        var doubled = false
+        while offset < bytes.count, bytes[offset] != 0x27 || (offset + 1 < bytes.count && bytes[offset + 1] == 0x27) {
+            if bytes[offset] == 0x27 {
+                offset += 1
+                doubled = true
+            }
             offset += 1
         }
-        guard offset < units.count else { throw unexpected(String(decoding: units[start...], as: UTF16.self)) }
+        guard offset < bytes.count else {
+            throw unexpected(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        }
         offset += 1
-        let inner = String(decoding: units[(start + 1)..<(offset - 1)], as: UTF16.self)
-        add(.string, string: inner.replacing("''", with: "'"))
+        let inner = bytes[(start + 1)..<(offset - 1)]
+        let value: String
+        if doubled && inner.contains(where: { $0 >= 0x80 }) {
+            // Character by character, as before: a quote with a combining mark is not a quote.
+            value = String(decoding: UnsafeBufferPointer(rebasing: inner), as: UTF8.self).replacing("''", with: "'")
+        } else if doubled {
+            // `''` is one quote.
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(inner.count)
+            var index = inner.startIndex
+            while index < inner.endIndex {
+                unescaped.append(inner[index])
+                index += inner[index] == 0x27 ? 2 : 1
+            }
+            value = String(decoding: unescaped, as: UTF8.self)
+        } else {
+            value = String(decoding: UnsafeBufferPointer(rebasing: inner), as: UTF8.self)
+        }
+        add(.string, lexeme: lexeme, string: value)
     }
 
     private mutating func identifier() throws(ExpressionError) {
-        while offset < units.count, !Self.isBoundary(units[offset]) { offset += 1 }
-        let word = lexeme
+        while offset < bytes.count, !boundary(at: offset) { offset += 1 }
+        let word = UnsafeBufferPointer(rebasing: bytes[start..<offset])
         var kind = TokenKind.identifier
         var value = 0.0
         if tokens.last?.kind != .dot {
-            switch word {
-            case "true": kind = .trueLiteral
-            case "false": kind = .falseLiteral
-            case "null": kind = .nullLiteral
-            case "NaN":
+            if Self.equals(word, "true") {
+                kind = .trueLiteral
+            } else if Self.equals(word, "false") {
+                kind = .falseLiteral
+            } else if Self.equals(word, "null") {
+                kind = .nullLiteral
+            } else if Self.equals(word, "NaN") {
                 kind = .number
                 value = .nan
-            case "Infinity":
+            } else if Self.equals(word, "Infinity") {
                 kind = .number
                 value = .infinity
-            default: break
             }
         }
-        guard Self.isLegalIdentifier(word) else { throw unexpected(word) }
-        add(kind, number: value)
+        let text = lexeme
+        guard Self.isLegalIdentifier(word) else { throw unexpected(text) }
+        add(kind, lexeme: text, number: value)
+    }
+
+    private static func equals(_ word: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        word.count == literal.utf8CodeUnitCount
+            && word.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Characters that end a number or a name.
@@ -126,11 +190,35 @@ struct Lexer {
     }
 
     /// `[A-Za-z_][A-Za-z0-9_-]*`.
-    static func isLegalIdentifier(_ word: String) -> Bool {
-        let units = Array(word.utf8)
-        guard let first = units.first else { return false }
+    static func isLegalIdentifier(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = word.first else { return false }
         func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
         guard isLetter(first) || first == 0x5F else { return false }
-        return units.dropFirst().allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }
+        return word.dropFirst().allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }
+    }
+}
+
+extension TokenKind {
+    /// The text of a punctuation token (the one way to write it); empty for other kinds.
+    var spelling: String {
+        switch self {
+        case .leftParen: "("
+        case .rightParen: ")"
+        case .leftBracket: "["
+        case .rightBracket: "]"
+        case .comma: ","
+        case .dot: "."
+        case .bang: "!"
+        case .bangEqual: "!="
+        case .equalEqual: "=="
+        case .greater: ">"
+        case .greaterEqual: ">="
+        case .less: "<"
+        case .lessEqual: "<="
+        case .and: "&&"
+        case .or: "||"
+        case .star: "*"
+        case .number, .string, .identifier, .trueLiteral, .falseLiteral, .nullLiteral, .end: ""
+        }
     }
 }

@@ -53,36 +53,54 @@ public struct Template: Sendable {
 
     /// Reads `text` as a template; nil when it holds no `${{`.
     public static func parse(_ text: String, options: ParseOptions = .permissive) throws(Problem) -> Template? {
-        let units = Array(text.utf16)
-        let open: [UInt16] = [0x24, 0x7B, 0x7B]
+        var copy = text
+        let result: Result<Template?, Problem> = copy.withUTF8 { bytes in
+            do throws(Problem) {
+                return .success(try parse(bytes, utf16Count: text.utf16.count, options: options))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// `parse(_:options:)` on the text's UTF-8 bytes; offsets in problems and segments are UTF-16.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, utf16Count: Int, options: ParseOptions) throws(Problem) -> Template? {
         func find(_ from: Int) -> Int? {
-            guard units.count >= 3, from <= units.count - 3 else { return nil }
-            for index in from...(units.count - 3)
-            where units[index] == open[0] && units[index + 1] == open[1] && units[index + 2] == open[2] {
-                return index
+            guard bytes.count >= 3, from <= bytes.count - 3 else { return nil }
+            var index = from
+            while index <= bytes.count - 3 {
+                if bytes[index] == 0x24 && bytes[index + 1] == 0x7B && bytes[index + 2] == 0x7B { return index }
+                index += 1
             }
             return nil
         }
         guard var start = find(0) else { return nil }
+        let positions = UTF16Positions(bytes, utf16Count: utf16Count)
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         var segments: [Segment] = []
         var index = 0
-        var pendingText: [UInt16] = []
+        // Text outside expressions, waiting for the next expression (pieces around `insert` join).
+        var pendingText: [Range<Int>] = []
         func flushText() {
-            if !pendingText.isEmpty {
-                segments.append(.text(String(decoding: pendingText, as: UTF16.self)))
-                pendingText = []
+            guard !pendingText.isEmpty else { return }
+            if pendingText.count == 1 {
+                segments.append(.text(string(pendingText[0])))
+            } else {
+                segments.append(.text(pendingText.map(string).joined()))
             }
+            pendingText = []
         }
         var isInsert = false
-        while index < units.count {
+        while index < bytes.count {
             if index == start {
                 var end: Int?
                 var inString = false
                 var cursor = start + 3
-                while cursor < units.count {
-                    if units[cursor] == 0x27 {
+                while cursor < bytes.count {
+                    if bytes[cursor] == 0x27 {
                         inString.toggle()
-                    } else if !inString && units[cursor] == 0x7D && units[cursor - 1] == 0x7D && cursor - 1 >= start + 3 {
+                    } else if !inString && bytes[cursor] == 0x7D && bytes[cursor - 1] == 0x7D && cursor - 1 >= start + 3 {
                         end = cursor
                         break
                     }
@@ -92,14 +110,22 @@ public struct Template: Sendable {
                     throw Problem(
                         message:
                             "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.",
-                        offset: start)
+                        offset: positions[start])
                 }
-                let inner = Array(units[(start + 3)..<(end - 1)])
-                let leading = inner.prefix { Self.isSpace($0) }.count
-                let trailing = inner.reversed().prefix { Self.isSpace($0) }.count
-                guard leading < inner.count else { throw Problem(message: "An expression was expected", offset: start) }
-                let trimmed = String(decoding: inner[leading..<(inner.count - trailing)], as: UTF16.self)
-                let offset = start + 3 + leading
+                var innerStart = start + 3
+                var innerEnd = end - 1
+                while innerStart < innerEnd, UTF16Positions.isWhitespace(in: bytes, at: innerStart) {
+                    innerStart += UTF16Positions.scalar(in: bytes, at: innerStart).length
+                }
+                guard innerStart < innerEnd else { throw Problem(message: "An expression was expected", offset: positions[start]) }
+                while true {
+                    var last = innerEnd - 1
+                    while bytes[last] & 0xC0 == 0x80 { last -= 1 }
+                    guard UTF16Positions.isWhitespace(in: bytes, at: last) else { break }
+                    innerEnd = last
+                }
+                let trimmed = string(innerStart..<innerEnd)
+                let offset = positions[innerStart]
                 if trimmed == "insert" {
                     isInsert = true
                 } else {
@@ -113,12 +139,12 @@ public struct Template: Sendable {
                     segments.append(.expression(expression, source: trimmed, offset: offset))
                 }
                 index = end + 1
-                start = find(index) ?? units.count
+                start = find(index) ?? bytes.count
             } else if index < start {
-                pendingText += units[index..<start]
+                pendingText.append(index..<start)
                 index = start
             } else {
-                pendingText += units[index...]
+                pendingText.append(index..<bytes.count)
                 break
             }
         }
@@ -137,11 +163,6 @@ public struct Template: Sendable {
             return Template(segments: [.text(literal)], isInsertDirective: false)
         }
         return Template(segments: segments, isInsertDirective: false)
-    }
-
-    private static func isSpace(_ unit: UInt16) -> Bool {
-        guard let scalar = Unicode.Scalar(unit) else { return false }
-        return JSNumber.isWhitespace(scalar)
     }
 
     /// Evaluates the template: the expression's own value when the template is one expression,
