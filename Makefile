@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN = .build/debug/ci-runner
 RELEASE_BIN = .build/release/ci-runner
 
-.PHONY: setup build demo test lint fuzz bench release clean
+.PHONY: setup build demo services-stop test lint fuzz bench release clean
 
 setup:
 	@bash scripts/setup.sh
@@ -14,10 +14,16 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product ci-runner
 
-# The main job on the bundled example. (It becomes `ci-runner run` when the engine lands.)
+# The main job on the bundled example: its whole CI/CD workflow (checkout, setup-python, pip
+# install, train, unittest, docker build, docker push to the local registry), with the local
+# services it needs (dockerd, a base image made with mmdebstrap, a registry on 127.0.0.1:5000).
 demo: build
-	$(BIN) validate examples/mlops-app
-	$(BIN) list examples/mlops-app
+	@bash scripts/services.sh start
+	$(BIN) run examples/mlops-app --secret-file .build/services/registry.env
+
+# Stops the services `make demo` started.
+services-stop:
+	@bash scripts/services.sh stop
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz Package.swift

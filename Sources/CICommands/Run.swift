@@ -91,7 +91,9 @@ public struct Run: AsyncParsableCommand {
     @Flag(help: "Write the event stream as NDJSON to standard output.")
     var json = false
 
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Print every step's output and debug messages.")
+    @Flag(
+        name: [.customShort("v"), .customLong("verbose")],
+        help: "On a terminal, print every step's output instead of live progress; also print ::debug:: messages.")
     var verbose = false
 
     /// Creates the command with its defaults.
@@ -115,9 +117,7 @@ public struct Run: AsyncParsableCommand {
     public func execute(console: Console) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let target = path ?? workflows ?? "."
-        var repository = RepositoryFacts.read(
-            FileManager.default.fileExists(atPath: target) && !target.hasSuffix(".yml") && !target.hasSuffix(".yaml")
-                ? target : (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent)
+        var repository = RepositoryFacts.read(target: target)
         if let actor { repository.actor = actor }
         if let name = self.repository { repository.repository = name }
         let (files, problems) = WorkflowFiles.discover([target])

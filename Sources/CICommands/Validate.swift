@@ -41,10 +41,13 @@ public struct Validate: ParsableCommand {
     /// Runs the command, writing to `console`; returns the exit status.
     public func execute(console: Console) -> Int32 {
         let (files, problems) = WorkflowFiles.discover(paths)
-        var results: [LoadResult] = []
+        // Of each file, only what the report needs is kept; text output quotes the source.
+        let keepSource = format == .text
+        var results: [CheckedFile] = []
         var unreadable = problems
-        for file in files {
-            switch WorkflowFiles.load(file, options: LoadOptions(lint: !noLint)) {
+        for outcome in WorkflowFiles.loadAll(files, options: LoadOptions(lint: !noLint), keep: { CheckedFile($0, keepSource: keepSource) })
+        {
+            switch outcome {
             case .success(let result): results.append(result)
             case .failure(let problem): unreadable.append(problem)
             }
@@ -58,7 +61,7 @@ public struct Validate: ParsableCommand {
         case .json:
             let files: [JSONValue] = results.map { result in
                 .object([
-                    ("path", .string(result.source.path)), ("valid", .bool(result.isValid)),
+                    ("path", .string(result.path)), ("valid", .bool(result.isValid)),
                     ("diagnostics", .array(result.diagnostics.map(\.json))),
                 ])
             }
@@ -82,5 +85,24 @@ public struct Validate: ParsableCommand {
             console.line(style.paint(summary, failed ? .red : .green))
         }
         return failed ? 1 : 0
+    }
+}
+
+/// What `validate` keeps of a loaded file.
+struct CheckedFile: Sendable {
+    /// The path as given.
+    var path: String
+    /// Whether the workflow loaded without errors.
+    var isValid: Bool
+    /// Its errors and warnings.
+    var diagnostics: [Diagnostic]
+    /// The file's text, to quote in text output.
+    var source: SourceText?
+
+    init(_ result: LoadResult, keepSource: Bool) {
+        path = result.source.path
+        isValid = result.isValid
+        diagnostics = result.diagnostics
+        source = keepSource ? result.source : nil
     }
 }

@@ -15,18 +15,42 @@ struct RepositoryFacts {
     var commit: Commit?
     var remoteURL: String?
 
-    /// Reads the repository containing `directory`; without one, the directory itself with defaults.
-    static func read(_ directory: String) -> RepositoryFacts {
-        let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
-        guard let repository = try? Repository(discovering: absolute), let root = repository.workingDirectory else {
+    /// Reads the repository for `target` (a workflow file or a directory) through libgit2.
+    ///
+    /// The project is the folder that holds the workflow's `.github/workflows/`: the repository's
+    /// root, or a sub-folder with its own `.github/workflows/` (such as `examples/app`); its files
+    /// (tracked, plus untracked ones git does not ignore) are what each job's workspace gets.
+    /// Outside a repository, the folder itself with default facts.
+    static func read(target: String) -> RepositoryFacts {
+        let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
+        let folder = exists && isDirectory.boolValue ? absolute : (absolute as NSString).deletingLastPathComponent
+        // The project folder the target names, when it names one by its .github/workflows/.
+        var project: String?
+        if folder.hasSuffix("/.github/workflows") {
+            project = String(folder.dropLast("/.github/workflows".count))
+        } else if FileManager.default.fileExists(atPath: folder + "/.github/workflows") {
+            project = folder
+        }
+        guard let repository = try? Repository(discovering: folder), let workdir = repository.workingDirectory else {
+            let root = project ?? folder
             return RepositoryFacts(
-                root: absolute, files: nil, sha: String(repeating: "0", count: 40), ref: "refs/heads/main",
-                repository: "local/" + URL(fileURLWithPath: absolute).lastPathComponent, actor: "ci-runner", commit: nil, remoteURL: nil)
+                root: root, files: nil, sha: String(repeating: "0", count: 40), ref: "refs/heads/main",
+                repository: "local/" + URL(fileURLWithPath: root).lastPathComponent, actor: "ci-runner", commit: nil, remoteURL: nil)
+        }
+        let gitRoot = URL(fileURLWithPath: workdir).standardizedFileURL.path
+        var root = gitRoot
+        var files = try? repository.workingTreeFiles()
+        if let project, project.hasPrefix(gitRoot + "/") {
+            root = project
+            let prefix = String(project.dropFirst(gitRoot.count + 1)) + "/"
+            files = files?.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }
         let head = try? repository.head()
         let remote = repository.remoteURL()
         return RepositoryFacts(
-            root: root, files: try? repository.workingTreeFiles(), sha: head?.commit.sha ?? String(repeating: "0", count: 40),
+            root: root, files: files, sha: head?.commit.sha ?? String(repeating: "0", count: 40),
             ref: head?.reference ?? "refs/heads/main",
             repository: remote.flatMap(Self.ownerAndName) ?? "local/" + URL(fileURLWithPath: root).lastPathComponent,
             actor: head.map { $0.commit.author.name.isEmpty ? "ci-runner" : $0.commit.author.name } ?? "ci-runner", commit: head?.commit,

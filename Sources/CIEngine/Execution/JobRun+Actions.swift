@@ -6,7 +6,7 @@ import OrderedCollections
 
 extension JobRun {
     /// The actions ci-runner runs itself.
-    static let builtinActions = ["actions/checkout"]
+    static let builtinActions = ["actions/checkout", "actions/setup-python"]
 
     /// Runs a `uses` step: a local action, or a built-in one.
     func runAction(
@@ -38,6 +38,8 @@ extension JobRun {
                 "actions/checkout: the workspace already holds a copy of the repository's working tree; nothing to check out.", step: number
             )
             return StepResult(outcome: .success)
+        case "actions/setup-python":
+            return try await runSetupPython(step, with: with, number: number, env: stepEnv, context: context, scope: scope)
         default:
             return StepResult(
                 outcome: .failure,
@@ -62,7 +64,10 @@ extension JobRun {
             )
         }
         let (loaded, diagnostics) = WorkflowLoader.loadAction(Array(data), path: file)
-        for diagnostic in diagnostics where diagnostic.severity == .error { say(diagnostic.description, step: number) }
+        let source = SourceText(path: file, bytes: Array(data))
+        for diagnostic in diagnostics where diagnostic.severity == .error {
+            say(diagnostic.rendered(source: source, style: .plain), step: number)
+        }
         guard let action = loaded, !diagnostics.containsErrors else {
             return StepResult(outcome: .failure, message: "Error: the action '\(reference)' is not valid")
         }

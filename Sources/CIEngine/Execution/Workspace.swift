@@ -1,6 +1,7 @@
 import Foundation
 
-/// The directories of one job instance under the run directory: workspace, temp, home, tool cache.
+/// The directories of one job instance under the run directory: workspace, temp, home, tool
+/// cache (per job, so what a job installs there does not reach another).
 struct JobDirectories {
     let root: String
     let workspace: String
@@ -15,7 +16,7 @@ struct JobDirectories {
         workspace = configuration.workspaceOverride ?? root + "/workspace"
         temp = root + "/temp"
         home = root + "/home"
-        toolCache = configuration.runDirectory + "/tool-cache"
+        toolCache = root + "/tool-cache"
         let manager = FileManager.default
         for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
