@@ -42,6 +42,13 @@ public struct Condition: Sendable {
         }
     }
 
+    /// The expressions of the condition, as `Template.expressions` gives them: the bare expression
+    /// (at offset 0), or those of the `${{ }}` template.
+    public var expressions: [(expression: Expression?, source: String, offset: Int)] {
+        if let template { return template.expressions }
+        return [(bare, text, 0)]
+    }
+
     /// Whether the job or step runs: the condition's truthiness, after `success()` when no status
     /// function is called.
     public func evaluate(in context: EvaluationContext) throws(ExpressionError) -> Bool {

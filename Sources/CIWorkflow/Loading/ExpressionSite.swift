@@ -28,7 +28,27 @@ public protocol ExpressionChecker: Sendable {
 
 extension String {
     /// Whether the string holds a `${{ … }}` template.
-    public var containsExpression: Bool { contains("${{") }
+    ///
+    /// A byte scan; only when `${{` touches a non-ASCII character (which may combine with it) is
+    /// the answer left to the character-aware search.
+    public var containsExpression: Bool {
+        let found: Bool? =
+            utf8.withContiguousStorageIfAvailable { bytes in
+                guard bytes.count >= 3 else { return false }
+                var index = 0
+                while index <= bytes.count - 3 {
+                    if bytes[index] == 0x24 && bytes[index + 1] == 0x7B && bytes[index + 2] == 0x7B {
+                        let before = index == 0 || bytes[index - 1] < 0x80
+                        let after = index + 3 == bytes.count || bytes[index + 3] < 0x80
+                        if before && after { return true }
+                        return nil
+                    }
+                    index += 1
+                }
+                return false
+            } ?? nil
+        return found ?? contains("${{")
+    }
 
     /// Whether the whole string, trimmed, is one `${{ … }}` expression.
     public var isSingleExpression: Bool {

@@ -32,15 +32,7 @@ public struct WorkflowExpressionChecker: ExpressionChecker {
                             "this condition is always true: the text outside ${{ }} makes it a non-empty string; put the whole condition inside ${{ }}, or write it without ${{ }}",
                             at: site.location))
                 }
-                if let template = try Template.parse(site.text, options: Self.parseOptions) {
-                    parsed = template.expressions
-                } else {
-                    do {
-                        parsed = [(try Expression.parse(site.text, options: Self.parseOptions), site.text, 0)]
-                    } catch {
-                        throw Template.Problem(message: error.description, offset: error.offset ?? 0, expressionError: error)
-                    }
-                }
+                parsed = condition.expressions
             } else {
                 guard let template = try Template.parse(site.text, options: Self.parseOptions) else { return [] }
                 if template.isInsertDirective { return [] }
