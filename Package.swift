@@ -34,7 +34,8 @@ var targets: [Target] = [
     ),
     .executableTarget(name: "ci-runner", dependencies: ["CICommands"]),
     // In-process timing loops for bench/ (parse throughput, expression evaluation, ...).
-    .executableTarget(name: "ci-bench", dependencies: ["CIBasics", "CIYAML", "CIWorkflow"], path: "bench/Sources/ci-bench"),
+    .executableTarget(
+        name: "ci-bench", dependencies: ["CIBasics", "CIYAML", "CIExpressions", "CIWorkflow"], path: "bench/Sources/ci-bench"),
     .target(name: "CITestSupport", dependencies: ["CIBasics"], path: "Tests/CITestSupport"),
     .testTarget(name: "CIBasicsTests", dependencies: ["CIBasics", "CITestSupport"]),
     .testTarget(name: "CIYAMLTests", dependencies: ["CIYAML", "CITestSupport"]),

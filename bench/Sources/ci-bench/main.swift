@@ -3,6 +3,8 @@
 //   ci-bench parse FILE...   YAML.parse on every file, repeatedly
 //   ci-bench load FILE...    WorkflowLoader.load (YAML + workflow validation + lints), repeatedly
 //   ci-bench check FILE...   prints the files YAML.parse throws on, one per line (nothing timed)
+//   ci-bench expr EVENT.json ns per expression evaluation, parse+evaluate and toJSON(github)
+//                            (ExpressionBench.swift)
 //
 // Every file is read into memory before timing starts. After a warm-up, whole passes over all
 // files run until at least `--seconds` (default 2) have passed; nothing is cached between passes,
@@ -24,7 +26,7 @@ private func printError(_ message: String) {
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
-private func fail(_ message: String) -> Never {
+func fail(_ message: String) -> Never {
     printError(message)
     exit(2)
 }
@@ -32,19 +34,25 @@ private func fail(_ message: String) -> Never {
 private let usage = """
     usage: ci-bench parse|load [--seconds S] [--warmup N] FILE...
            ci-bench check FILE...
+           ci-bench expr [--seconds S] [--warmup N] [--only NAME] EVENT.json
       parse   time YAML.parse on the files' bytes
       load    time WorkflowLoader.load (YAML, workflow validation and lints)
       check   print the files YAML.parse throws on, one per line, and why on stderr
-    Prints one JSON line: mode, files, bytes, iterations, seconds, mb_per_s, files_per_s.
+      expr    time CIExpressions on a push event's contexts: a 3-operand condition parsed
+              once (eval_ns, eval_mixed_ns, condition_ns), parsed every time (parse_eval_ns),
+              and toJSON(github) with EVENT.json as github.event (tojson_ns); --only NAME
+              (eval, eval_mixed, condition, parse_eval, tojson) runs one, for profiling
+    Prints one JSON line: mode, files, bytes, iterations, seconds, mb_per_s, files_per_s
+    (expr: the ns per operation of each measurement; --seconds is per measurement).
     """
 
-private func monotonicSeconds() -> Double {
+func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-private func readFile(_ path: String) -> [UInt8] {
+func readFile(_ path: String) -> [UInt8] {
     guard let file = fopen(path, "rb") else { fail("cannot open \(path)") }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -99,9 +107,10 @@ private func check(_ paths: [String]) {
 
 private func run(_ arguments: [String]) {
     if arguments.first == "check" { return check(Array(arguments.dropFirst())) }
-    guard let first = arguments.first, let mode = Mode(rawValue: first) else { fail("\n" + usage) }
+    guard let first = arguments.first, first == "expr" || Mode(rawValue: first) != nil else { fail("\n" + usage) }
     var minimumSeconds = 2.0
     var warmupPasses = 3
+    var only: String?
     var paths: [String] = []
     var rest = arguments.dropFirst()
     while let argument = rest.popFirst() {
@@ -112,11 +121,19 @@ private func run(_ arguments: [String]) {
         case "--warmup":
             guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else { fail("--warmup needs a count") }
             warmupPasses = value
+        case "--only":
+            guard let value = rest.popFirst() else { fail("--only needs a measurement name") }
+            only = value
         default:
             paths.append(argument)
         }
     }
     if paths.isEmpty { fail("no files\n" + usage) }
+    if first == "expr" {
+        guard paths.count == 1 else { fail("expr takes one event file\n" + usage) }
+        return expressionBench(seconds: minimumSeconds, warmup: warmupPasses, only: only, eventPath: paths[0])
+    }
+    guard let mode = Mode(rawValue: first) else { fail("\n" + usage) }
 
     let inputs = paths.map { (path: $0, bytes: readFile($0)) }
     let totalBytes = inputs.reduce(0) { $0 + $1.bytes.count }
