@@ -7,7 +7,9 @@
 #   bash bench/step-overhead.sh            # ROUNDS=3 WARMUP=3 RUNS=10 by default
 #
 # Everything runs in a git repository made in a temp dir (the workflow is its only file, so the
-# per-job copy of the working tree is small), with CI_RUNNER_HOME in the temp dir too.
+# per-job copy of the working tree is small), with CI_RUNNER_HOME in the temp dir too. As a
+# diagnostic, ci-runner also runs with CI_RUNNER_HOME on tmpfs (/dev/shm, when writable): the
+# difference is the cost of the files each step creates and deletes on the /tmp file system.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -24,7 +26,9 @@ build_release ci-runner
 RUNNER="$REPO_DIR/.build/release/ci-runner"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-steps.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+shm_home=""
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm_home="$(mktemp -d /dev/shm/ci-bench-steps.XXXXXX)"; fi
+trap 'rm -rf "$work" ${shm_home:+"$shm_home"}' EXIT
 repo="$work/repo"
 mkdir -p "$repo/.github/workflows"
 {
@@ -45,6 +49,7 @@ bash_cmd="bash $work/baseline.sh"
 act_args="-P ubuntu-latest=-self-hosted -W .github/workflows/steps.yml --action-cache-path $work/act-cache --cache-server-path $work/act-cache-server"
 act_cmd="$ACT $act_args"
 act_nocache_cmd="$ACT $act_args --no-cache-server"
+tmpfs_cmd=(-n "ci-runner, home on tmpfs" "env CI_RUNNER_HOME=${shm_home:-$CI_RUNNER_HOME} $runner_cmd")
 
 # Sanity: every side runs all the steps and succeeds.
 $runner_cmd >"$work/runner.out" 2>&1 || die "ci-runner run failed: $(tail -5 "$work/runner.out")"
@@ -60,12 +65,15 @@ for round in $(seq "$ROUNDS"); do
     round_file="$OUT_DIR/step-overhead.round$round.json"
     round_files+=("$round_file")
     hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --export-json "$round_file" \
-        -n ci-runner "$runner_cmd" -n act "$act_cmd" -n "act --no-cache-server" "$act_nocache_cmd" -n bash "$bash_cmd" >&2
-    rm -rf "$CI_RUNNER_HOME/runs" "$work/act-cache"
+        -n ci-runner "$runner_cmd" "${tmpfs_cmd[@]}" -n act "$act_cmd" -n "act --no-cache-server" "$act_nocache_cmd" \
+        -n bash "$bash_cmd" >&2
+    rm -rf "$CI_RUNNER_HOME/runs" "$work/act-cache" ${shm_home:+"$shm_home/runs"}
 done
-read -r runner_mean runner_range runner_cpu act_mean act_range act_cpu actnc_mean actnc_range actnc_cpu \
-    bash_mean bash_range bash_cpu ratio act_ratio actnc_ratio < <("$PYTHON" "$BENCH_DIR/timing.py" summarize bash "${round_files[@]}")
+read -r runner_mean runner_range runner_cpu shm_mean shm_range shm_cpu act_mean act_range act_cpu actnc_mean actnc_range \
+    actnc_cpu bash_mean bash_range bash_cpu ratio shm_ratio act_ratio actnc_ratio < <("$PYTHON" "$BENCH_DIR/timing.py" summarize bash "${round_files[@]}")
 verdict="$(awk -v q="$ratio" -v g="$GOAL" 'BEGIN { print (q <= g ? "MET" : "MISSED") }')"
+shm_label="tmpfs"
+[ -n "$shm_home" ] || shm_label="/tmp (no writable /dev/shm)"
 per_step() { awk -v t="$1" -v b="$bash_mean" -v n="$STEPS" 'BEGIN { printf "%.2f", (t - b) / n }'; }
 
 report="$OUT_DIR/step-overhead.md"
@@ -81,11 +89,13 @@ report="$OUT_DIR/step-overhead.md"
     echo "| command | mean wall time | round means | × bash | extra ms per step | CPU (user+sys) |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
     echo "| ci-runner run | ${runner_mean} ms | ${runner_range} ms | ${ratio} | $(per_step "$runner_mean") | ${runner_cpu} ms |"
+    echo "| ci-runner run, CI_RUNNER_HOME on ${shm_label} (diagnostic) | ${shm_mean} ms | ${shm_range} ms | ${shm_ratio} | $(per_step "$shm_mean") | ${shm_cpu} ms |"
     echo "| act | ${act_mean} ms | ${act_range} ms | ${act_ratio} | $(per_step "$act_mean") | ${act_cpu} ms |"
     echo "| act --no-cache-server | ${actnc_mean} ms | ${actnc_range} ms | ${actnc_ratio} | $(per_step "$actnc_mean") | ${actnc_cpu} ms |"
     echo "| bash (baseline) | ${bash_mean} ms | ${bash_range} ms | 1.00 | 0 | ${bash_cpu} ms |"
     echo
-    echo "Wall and CPU times are medians over the rounds; × bash is the median of the per-round ratios."
+    echo "Wall and CPU times are medians over the rounds; × bash is the median of the per-round ratios. The goal is for"
+    echo "the first row (CI_RUNNER_HOME on the /tmp disk, as normal); the tmpfs row shows what the per-step files cost there."
     echo "Load average at the start: ${load_at_start}."
     echo
     echo "Goal: ci-runner ≤ ${GOAL}× bash — **${verdict}** (${ratio}×; act ${act_ratio}×)."
