@@ -11,7 +11,7 @@ var targets: [Target] = [
     .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     .target(name: "CIGit", dependencies: ["CLibGit2"]),
     .target(name: "CSpawn"),
-    .target(name: "CISandbox", dependencies: ["CSpawn"]),
+    .target(name: "CISandbox", dependencies: ["CIBasics", "CSpawn"]),
     .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),
     .target(
         name: "CIWorkflow",

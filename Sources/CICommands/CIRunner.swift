@@ -14,7 +14,7 @@ public struct CIRunner: AsyncParsableCommand {
             the way GitHub does. See docs/cli.md for every command.
             """,
         version: version,
-        subcommands: [Run.self, Validate.self, Inspect.self, List.self, Eval.self, Logs.self]
+        subcommands: [Run.self, Validate.self, Inspect.self, List.self, Eval.self, Logs.self, SandboxAgentCommand.self]
     )
 
     /// Creates the command.

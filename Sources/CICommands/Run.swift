@@ -1,6 +1,7 @@
 import ArgumentParser
 import CIBasics
 import CIEngine
+import CISandbox
 import CIWorkflow
 import Dispatch
 import Foundation
@@ -87,6 +88,9 @@ public struct Run: AsyncParsableCommand {
 
     @Option(name: .customLong("max-parallel"), help: "How many jobs run at once (default: the number of cores).")
     var maxParallel: Int?
+
+    @OptionGroup(title: "Isolation")
+    var isolation: SandboxOptions
 
     @Flag(help: "Write the event stream as NDJSON to standard output.")
     var json = false
@@ -206,11 +210,21 @@ public struct Run: AsyncParsableCommand {
             return Status.success
         }
 
+        let sandbox: SandboxSettings
+        let stepLimits: [ResourceLimit]
+        do {
+            sandbox = try isolation.settings(environment: environment) { console.errorLine($0) }
+            stepLimits = try isolation.stepLimits()
+        } catch {
+            console.errorLine("error: \(error)")
+            return Status.badInput
+        }
+
         var worst = Status.success
         for workflow in selected {
             let status = await runWorkflow(
                 workflow, repository: repository, event: eventName, payload: payload, data: data, matrixFilter: matrixFilter,
-                environment: environment, console: console)
+                sandbox: sandbox, stepLimits: stepLimits, environment: environment, console: console)
             if status == Status.interrupted { return status }
             worst = max(worst, status)
         }
@@ -220,7 +234,7 @@ public struct Run: AsyncParsableCommand {
     private func runWorkflow(
         _ workflow: Workflow, repository: RepositoryFacts, event: String, payload: JSONValue,
         data: (secrets: [String: String], vars: [String: String], inputs: [String: String], env: [String: String]),
-        matrixFilter: [String: Set<String>],
+        matrixFilter: [String: Set<String>], sandbox: SandboxSettings, stepLimits: [ResourceLimit],
         environment: [String: String], console: Console
     ) async -> Int32 {
         let runNumber: Int
@@ -250,7 +264,8 @@ public struct Run: AsyncParsableCommand {
             workspaceOverride: workspace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, github: github, secrets: data.secrets,
             vars: data.vars, inputs: data.inputs, env: data.env, hostEnvironment: environment,
             maxParallel: maxParallel ?? ProcessInfo.processInfo.activeProcessorCount, jobFilter: jobs.isEmpty ? nil : Set(jobs),
-            matrixFilter: matrixFilter, keepJobDirectories: keep)
+            matrixFilter: matrixFilter, killGrace: .milliseconds(Int64(isolation.killGrace * 1000)), keepJobDirectories: keep,
+            sandbox: sandbox, stepLimits: stepLimits)
         var reporters: [any RunReporter] = [LogStore(runDirectory: runDirectory)]
         if json {
             reporters.append(NDJSONReporter(stream: console.outputStream))

@@ -26,39 +26,65 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `spec` in a new session. Standard input is `/dev/null`; standard output and error
-    /// go, interleaved, into one pipe that `pump` reads.
-    public static func spawn(_ spec: ProcessSpec) throws(SpawnError) -> ChildProcess {
+    /// go, interleaved, into one pipe that `pump` reads. The child joins the cgroups whose
+    /// `cgroup.procs` files are open as `cgroups` before it runs anything.
+    public static func spawn(_ spec: ProcessSpec, cgroups: [Int32] = []) throws(SpawnError) -> ChildProcess {
+        var fds: [Int32] = [-1, -1]
+        let pipeError = fds.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
+        guard pipeError == 0 else { throw SpawnError(executable: spec.executable, message: String(cString: strerror(pipeError))) }
+        defer { close(fds[1]) }
+        do {
+            let pid = try start(spec, output: fds[1], cgroups: cgroups)
+            return ChildProcess(pid: pid, outputDescriptor: fds[0])
+        } catch {
+            close(fds[0])
+            throw error
+        }
+    }
+
+    /// Starts `spec` in a new session with standard input `/dev/null` and standard output and
+    /// error on `output`; `pass` (when given) becomes its descriptor 3. Returns the pid; the caller
+    /// reaps it.
+    public static func start(_ spec: ProcessSpec, output: Int32, cgroups: [Int32] = [], pass: Int32? = nil) throws(SpawnError) -> pid_t {
         guard let path = spec.resolvedExecutable() else {
             throw SpawnError(executable: spec.executable, message: "not found on PATH")
         }
-        var fds: [Int32] = [-1, -1]
-        let pipeError = fds.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
-        guard pipeError == 0 else { throw SpawnError(executable: path, message: String(cString: strerror(pipeError))) }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        defer {
-            close(fds[1])
-            if null >= 0 { close(null) }
-        }
-        let argv = [path] + spec.arguments
-        let envp = spec.environment.map { "\($0.key)=\($0.value)" }.sorted()
-        let limits = spec.limits.map { ci_rlimit(resource: $0.resource.rawValue, soft: $0.value, hard: $0.value) }
-        var pid: pid_t = 0
-        let argvPointers = cStrings(argv)
-        let envpPointers = cStrings(envp)
+        defer { if null >= 0 { close(null) } }
+        let argvPointers = cStrings([path] + spec.arguments)
+        let envpPointers = cStrings(spec.environment.map { "\($0.key)=\($0.value)" }.sorted())
         defer {
             for pointer in argvPointers { free(pointer) }
             for pointer in envpPointers { free(pointer) }
         }
-        let result = ci_spawn(
-            path, argvPointers, envpPointers, spec.workingDirectory, null, fds[1], fds[1], 1, limits, Int32(limits.count), &pid)
+        let limits = spec.limits.map { ci_rlimit(resource: $0.resource.rawValue, soft: $0.value, hard: $0.value) }
+        var pid: pid_t = 0
+        let result = path.withCString { pathPointer in
+            spec.workingDirectory.withCString { directory in
+                argvPointers.withUnsafeBufferPointer { argv in
+                    envpPointers.withUnsafeBufferPointer { envp in
+                        limits.withUnsafeBufferPointer { limitPointer in
+                            cgroups.withUnsafeBufferPointer { cgroupPointer in
+                                var options = ci_spawn_options(
+                                    path: pathPointer, argv: argv.baseAddress, envp: envp.baseAddress, cwd: directory, in_fd: null,
+                                    out_fd: output, err_fd: output, new_session: 1, limits: limitPointer.baseAddress,
+                                    limit_count: Int32(limits.count), cgroup_fds: cgroupPointer.baseAddress,
+                                    cgroup_count: Int32(cgroups.count),
+                                    pass_fd: pass ?? -1)
+                                return ci_spawn(&options, &pid)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         guard result == 0 else {
-            close(fds[0])
             let reason =
                 result == ENOENT && access(spec.workingDirectory, F_OK) != 0
                 ? "the working directory \(spec.workingDirectory) does not exist" : String(cString: strerror(result))
             throw SpawnError(executable: path, message: reason)
         }
-        return ChildProcess(pid: pid, outputDescriptor: fds[0])
+        return pid
     }
 
     /// Reads the output, calling `sink` with each chunk, until the process has exited and what it
@@ -120,6 +146,27 @@ public enum ProcessTable {
             result.append((pid, state, parent, group, session))
         }
         return result
+    }
+
+    /// Whether `pid`'s environment has the entry `entry` (`NAME=value`). False when it cannot be
+    /// read (another user's process, or gone).
+    public static func environment(of pid: pid_t, contains entry: String) -> Bool {
+        let descriptor = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while data.count < 1 << 20 {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            data += buffer.prefix(count)
+        }
+        let needle = [0] + Array(entry.utf8) + [0]
+        data.insert(0, at: 0)
+        data.append(0)
+        return data.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { ci_memmem(haystack.baseAddress, haystack.count, $0.baseAddress, $0.count) != nil }
+        }
     }
 
     private static func readSmallFile(_ path: String) -> String? {

@@ -13,10 +13,19 @@ public enum StopReason: String, Sendable, Hashable {
     case cancelled
 }
 
+/// A running step's process group, as a session sees it: one that can be signalled and asked
+/// whether it still runs.
+public protocol ProcessGroupHandle: Sendable {
+    /// Sends `signal` to the whole group; false when it no longer exists.
+    @discardableResult func signalGroup(_ signal: Int32) -> Bool
+    /// Whether the group still has live members.
+    var groupIsAlive: Bool { get }
+}
+
 /// Stops one step's process when asked: SIGTERM to its process group, then SIGKILL after a grace
 /// period, as swift-subprocess's teardown does.
 public final class ProcessControl: Sendable {
-    private let state = Mutex<(child: ChildProcess?, reason: StopReason?)>((nil, nil))
+    private let state = Mutex<(process: (any ProcessGroupHandle)?, reason: StopReason?)>((nil, nil))
     /// How long to wait after SIGTERM before SIGKILL.
     public let grace: Duration
 
@@ -29,40 +38,42 @@ public final class ProcessControl: Sendable {
     public var reason: StopReason? { state.withLock { $0.reason } }
 
     /// Records the running process; stops it at once if a stop was already asked for.
-    func attach(_ child: ChildProcess) {
+    public func attach(_ process: any ProcessGroupHandle) {
         let reason = state.withLock { value -> StopReason? in
-            value.child = child
+            value.process = process
             return value.reason
         }
-        if reason != nil { terminate(child) }
+        if reason != nil { terminate(process) }
     }
 
     /// Forgets the process once it has exited.
-    func detach() { state.withLock { $0.child = nil } }
+    public func detach() { state.withLock { $0.process = nil } }
 
     /// Stops the process (or the next one attached) for `reason`. The first reason wins.
     public func stop(_ reason: StopReason) {
-        let child = state.withLock { value -> ChildProcess? in
+        let process = state.withLock { value -> (any ProcessGroupHandle)? in
             if value.reason == nil { value.reason = reason }
-            return value.child
+            return value.process
         }
-        if let child { terminate(child) }
+        if let process { terminate(process) }
     }
 
     /// Kills the running process's group at once (SIGKILL), without the grace period.
     public func kill() {
-        if let child = state.withLock({ $0.child }) { child.signalGroup(SIGKILL) }
+        if let process = state.withLock({ $0.process }) { process.signalGroup(SIGKILL) }
     }
 
-    private func terminate(_ child: ChildProcess) {
-        child.signalGroup(SIGTERM)
+    private func terminate(_ process: any ProcessGroupHandle) {
+        process.signalGroup(SIGTERM)
         let grace = self.grace
         Task.detached {
             try? await Task.sleep(for: grace)
-            if child.groupIsAlive { child.signalGroup(SIGKILL) }
+            if process.groupIsAlive { process.signalGroup(SIGKILL) }
         }
     }
 }
+
+extension ChildProcess: ProcessGroupHandle {}
 
 /// Where a job's steps run. A job opens one session, runs each step's process through it, and
 /// closes it; a sandboxed session (bubblewrap) keeps this shape, so the engine does not change.
@@ -74,47 +85,83 @@ public protocol JobSession: Sendable {
         -> Int32
     /// Ends the session: stops every process its steps left behind.
     func close() async
+    /// What isolates the job, for its log (`process groups`, `bubblewrap …`, the cgroup's limits).
+    var summary: String { get }
 }
 
-/// Runs steps as processes on this host, each in its own session and process group.
+/// Runs steps as processes on this host, each in its own session and process group, and in the
+/// job's cgroup when there is one.
+///
+/// Every step gets `RUNNER_TRACKING_ID` in its environment, as GitHub's runner does. When the
+/// job ends, whatever its steps left running is stopped: members of the steps' process groups and
+/// sessions, of the job's cgroup, and any process that still carries the job's tracking id (one
+/// that escaped with `setsid` or a double fork), SIGTERM, then SIGKILL.
 public final class HostJobSession: JobSession {
     private let groups = Mutex<[pid_t]>([])
     /// How long leftover processes get after SIGTERM when the session closes.
     public let closeGrace: Duration
+    /// The job's tracking id (`RUNNER_TRACKING_ID`).
+    public let trackingID: String
+    let cgroup: JobCgroup?
 
     /// Creates a session.
-    public init(closeGrace: Duration = .milliseconds(500)) {
+    public init(
+        closeGrace: Duration = .milliseconds(500), trackingID: String = "ci-runner_" + UUID().uuidString.lowercased(),
+        cgroup: JobCgroup? = nil
+    ) {
         self.closeGrace = closeGrace
+        self.trackingID = trackingID
+        self.cgroup = cgroup
+    }
+
+    /// Process groups, plus the cgroup's summary when there is one.
+    public var summary: String {
+        "no sandbox: steps run as host processes in their own process groups" + (cgroup.map { "; " + $0.summary } ?? "")
     }
 
     /// Runs one process off the cooperative thread pool.
     public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
         async throws(SpawnError) -> Int32
     {
-        let child = try ChildProcess.spawn(spec)
+        var spec = spec
+        spec.environment["RUNNER_TRACKING_ID"] = trackingID
+        let cgroupFiles = cgroup?.openProcsFiles() ?? []
+        defer { for descriptor in cgroupFiles { Glibc.close(descriptor) } }
+        let child = try ChildProcess.spawn(spec, cgroups: cgroupFiles)
         groups.withLock { $0.append(child.pid) }
         control.attach(child)
-        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: child.pump(output))
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        let status = await Self.offThePool { child.pump(output) }
         control.detach()
         return status
     }
 
-    /// Stops what the job's steps left running: each step's process group and session, SIGTERM
-    /// then SIGKILL.
-    public func close() async {
-        let sessions = groups.withLock { $0 }
-        let leftovers = ProcessTable.processes().filter { process in
-            process.state != "Z" && (sessions.contains(process.group) || sessions.contains(process.session))
+    /// Runs blocking work on its own thread and returns its result.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
-        guard !leftovers.isEmpty else { return }
-        for process in leftovers { kill(process.pid, SIGTERM) }
-        try? await Task.sleep(for: closeGrace)
-        for process in leftovers where kill(process.pid, 0) == 0 { kill(process.pid, SIGKILL) }
+    }
+
+    /// Stops what the job's steps left running.
+    public func close() async {
+        let sessions = Set(groups.withLock { $0 })
+        let ownPID = getpid()
+        let inCgroup = cgroup?.processes ?? []
+        var leftovers = Set<pid_t>()
+        for process in ProcessTable.processes() where process.state != "Z" && process.pid != ownPID {
+            if sessions.contains(process.group) || sessions.contains(process.session) || inCgroup.contains(process.pid)
+                || ProcessTable.environment(of: process.pid, contains: "RUNNER_TRACKING_ID=" + trackingID)
+            {
+                leftovers.insert(process.pid)
+            }
+        }
+        if !leftovers.isEmpty {
+            for pid in leftovers { kill(pid, SIGTERM) }
+            try? await Task.sleep(for: closeGrace)
+            for pid in leftovers where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        }
+        await cgroup?.remove()
     }
 }

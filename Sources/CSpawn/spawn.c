@@ -15,9 +15,7 @@ int ci_pipe(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
 }
 
-int ci_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-             int in_fd, int out_fd, int err_fd, int new_session,
-             const ci_rlimit *limits, int limit_count, pid_t *out_pid) {
+int ci_spawn(const ci_spawn_options *o, pid_t *out_pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
 
@@ -26,6 +24,8 @@ int ci_spawn(const char *path, char *const argv[], char *const envp[], const cha
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
 
+    int child_report = -1;  // the child's copy of report[1], written only by the child
+    int passed = -1;
     pid_t pid = vfork();
     if (pid == 0) {
         struct sigaction action;
@@ -37,33 +37,51 @@ int ci_spawn(const char *path, char *const argv[], char *const envp[], const cha
         sigset_t empty;
         sigemptyset(&empty);
         sigprocmask(SIG_SETMASK, &empty, NULL);
-        if (new_session && setsid() < 0) goto failed;
-        if (cwd != NULL && chdir(cwd) != 0) goto failed;
-        if (in_fd >= 0 && dup2(in_fd, 0) < 0) goto failed;
-        if (out_fd >= 0 && dup2(out_fd, 1) < 0) goto failed;
-        if (err_fd >= 0 && dup2(err_fd, 2) < 0) goto failed;
-        for (int i = 0; i < limit_count; i++) {
-            struct rlimit limit = {limits[i].soft, limits[i].hard};
-            if (setrlimit(limits[i].resource, &limit) != 0) goto failed;
+        for (int i = 0; i < o->cgroup_count; i++) {
+            if (write(o->cgroup_fds[i], "0", 1) != 1) goto failed;
         }
-        // Close every descriptor but 0-2 and the report pipe (close-on-exec, so exec closes it).
+        if (o->new_session && setsid() < 0) goto failed;
+        if (o->cwd != NULL && chdir(o->cwd) != 0) goto failed;
+        // Move the report pipe above the descriptors we are about to place. (vfork: the child
+        // shares the parent's memory until exec, so it must not change `report` itself.)
+        child_report = fcntl(report[1], F_DUPFD_CLOEXEC, 10);
+        if (child_report < 0) goto failed;
+        if (o->pass_fd >= 0 && (passed = fcntl(o->pass_fd, F_DUPFD, 10)) < 0) goto failed;
+        if (o->in_fd >= 0 && dup2(o->in_fd, 0) < 0) goto failed;
+        if (o->out_fd >= 0 && dup2(o->out_fd, 1) < 0) goto failed;
+        if (o->err_fd >= 0 && dup2(o->err_fd, 2) < 0) goto failed;
+        if (passed >= 0 && dup2(passed, 3) < 0) goto failed;
+        for (int i = 0; i < o->limit_count; i++) {
+            struct rlimit limit = {o->limits[i].soft, o->limits[i].hard};
+            if (setrlimit(o->limits[i].resource, &limit) != 0) {
+                // Without the privilege to raise a hard limit, keep the current one as the ceiling.
+                struct rlimit current;
+                if (errno != EPERM || getrlimit(o->limits[i].resource, &current) != 0) goto failed;
+                if (limit.rlim_max > current.rlim_max) limit.rlim_max = current.rlim_max;
+                if (limit.rlim_cur > limit.rlim_max) limit.rlim_cur = limit.rlim_max;
+                if (setrlimit(o->limits[i].resource, &limit) != 0) goto failed;
+            }
+        }
+        // Close every descriptor but 0-2 (and 3 when passed) and the report pipe
+        // (close-on-exec, so exec closes it).
         {
+            unsigned first = o->pass_fd >= 0 ? 4U : 3U;
             long max = sysconf(_SC_OPEN_MAX);
             if (max < 0 || max > 65536) max = 65536;
 #ifdef SYS_close_range
-            if (report[1] > 3) syscall(SYS_close_range, 3U, (unsigned)report[1] - 1, 0U);
-            if (syscall(SYS_close_range, (unsigned)report[1] + 1, ~0U, 0U) != 0)
+            if ((unsigned)child_report > first) syscall(SYS_close_range, first, (unsigned)child_report - 1, 0U);
+            if (syscall(SYS_close_range, (unsigned)child_report + 1, ~0U, 0U) != 0)
 #endif
             {
-                for (int fd = 3; fd < max; fd++) {
-                    if (fd != report[1]) close(fd);
+                for (int fd = (int)first; fd < max; fd++) {
+                    if (fd != child_report) close(fd);
                 }
             }
         }
-        execve(path, argv, envp);
+        execve(o->path, o->argv, o->envp);
     failed: {
         int error = errno;
-        ssize_t ignored = write(report[1], &error, sizeof error);
+        ssize_t ignored = write(child_report >= 0 ? child_report : report[1], &error, sizeof error);
         (void)ignored;
         _exit(127);
     }
@@ -141,9 +159,37 @@ static void drain(int fd, ci_output_sink sink, void *context, char *buffer, size
     }
 }
 
+/// Reads `out_fd` into `sink` until `exit_fd` is readable, then drains what is left.
+static void pump_loop(int out_fd, int exit_fd, ci_output_sink sink, void *context, char *buffer, size_t size) {
+    int output_open = 1;
+    for (;;) {
+        struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {exit_fd, POLLIN, 0}};
+        int ready = poll(output_open ? fds : fds + 1, output_open ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (output_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t got = read(out_fd, buffer, size);
+            if (got > 0) {
+                sink(context, buffer, got);
+                continue;
+            }
+            if (got < 0 && errno == EINTR) continue;
+            output_open = 0;  // EOF: every writer has closed the pipe
+            continue;
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (output_open) drain(out_fd, sink, context, buffer, size);
+            break;
+        }
+    }
+}
+
+enum { PUMP_BUFFER = 1 << 16 };
+
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
-    enum { SIZE = 1 << 16 };
-    char *buffer = malloc(SIZE);
+    char *buffer = malloc(PUMP_BUFFER);
     if (buffer == NULL) return -ENOMEM;
 
     // Learn about the exit through a pidfd, or, on old kernels, a thread that waits and wakes us.
@@ -165,30 +211,7 @@ int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
         threaded = 1;
         exit_fd = wake[0];
     }
-
-    int output_open = 1;
-    for (;;) {
-        struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {exit_fd, POLLIN, 0}};
-        int ready = poll(output_open ? fds : fds + 1, output_open ? 2 : 1, -1);
-        if (ready < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (output_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t got = read(out_fd, buffer, SIZE);
-            if (got > 0) {
-                sink(context, buffer, got);
-                continue;
-            }
-            if (got < 0 && errno == EINTR) continue;
-            output_open = 0;  // EOF: every writer has closed the pipe
-            continue;
-        }
-        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (output_open) drain(out_fd, sink, context, buffer, SIZE);
-            break;
-        }
-    }
+    pump_loop(out_fd, exit_fd, sink, context, buffer, PUMP_BUFFER);
     free(buffer);
 
     int status;
@@ -202,6 +225,80 @@ int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
         status = ci_wait(pid);
     }
     return status;
+}
+
+void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context) {
+    char *buffer = malloc(PUMP_BUFFER);
+    if (buffer == NULL) return;
+    pump_loop(out_fd, stop_fd, sink, context, buffer, PUMP_BUFFER);
+    free(buffer);
+}
+
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+int ci_socketpair(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == 0 ? 0 : errno;
+}
+
+int ci_send_message(int socket, const void *data, size_t length, int fd) {
+    struct iovec vector = {(void *)data, length};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int))];
+    if (fd >= 0) {
+        memset(control, 0, sizeof control);
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(header), &fd, sizeof(int));
+    }
+    for (;;) {
+        if (sendmsg(socket, &message, MSG_NOSIGNAL) >= 0) return 0;
+        if (errno != EINTR) return errno;
+    }
+}
+
+long ci_receive_message(int socket, void *buffer, size_t capacity, int *fd) {
+    struct iovec vector = {buffer, capacity};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int))];
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    *fd = -1;
+    ssize_t got;
+    do {
+        got = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return -errno;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(header), sizeof(int));
+    }
+    return got;
+}
+
+int ci_eventfd(void) {
+    int fd = eventfd(0, EFD_CLOEXEC);
+    return fd >= 0 ? fd : -errno;
+}
+
+void ci_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof one);
+    (void)ignored;
+}
+
+int ci_set_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
 }
 
 const void *ci_memrchr(const void *data, int byte, size_t length) { return memrchr(data, byte, length); }

@@ -63,7 +63,8 @@ extension JobRun {
                 var created = try await runProcess(
                     ProcessSpec(
                         executable: installation.executable, arguments: ["-m", "venv", location],
-                        environment: processEnvironment(stepEnv, scope: scope), workingDirectory: facts.workspace),
+                        environment: processEnvironment(stepEnv, scope: scope), workingDirectory: facts.workspace,
+                        limits: facts.configuration.stepLimits),
                     step: step, number: number, env: stepEnv, context: context)
                 guard created.outcome == .success else {
                     created.message = (created.message ?? "") + " Could not create a virtual environment with \(installation.executable)."

@@ -1,5 +1,6 @@
 import CIBasics
 import CIExpressions
+import CISandbox
 import CIWorkflow
 
 /// The facts about the repository and the triggering event that fill the `github` context.
@@ -94,6 +95,16 @@ public struct RunConfiguration: Sendable {
     /// Keep each job's workspace, temp and home directories after it ends (`--keep`); by default
     /// they are deleted, and only the logs stay.
     public var keepJobDirectories: Bool
+    /// How jobs are isolated (bubblewrap or process groups, cgroups, network, Docker socket).
+    public var sandbox: SandboxSettings
+    /// Resource limits set on every step's processes.
+    public var stepLimits: [ResourceLimit]
+
+    /// The limits steps get by default: 65536 open files (as on GitHub's runners), 65536
+    /// processes, no core dumps.
+    public static let defaultStepLimits = [
+        ResourceLimit(.openFiles, 65536), ResourceLimit(.processes, 65536), ResourceLimit(.coreSize, 0),
+    ]
 
     /// Creates a configuration.
     public init(
@@ -102,7 +113,8 @@ public struct RunConfiguration: Sendable {
         vars: [String: String] = [:], inputs: [String: String] = [:], env: [String: String] = [:],
         hostEnvironment: [String: String] = [:], maxParallel: Int = 2, jobFilter: Set<String>? = nil,
         matrixFilter: [String: Set<String>] = [:], killGrace: Duration = .milliseconds(7500), extraMasks: [String] = [],
-        keepJobDirectories: Bool = false
+        keepJobDirectories: Bool = false, sandbox: SandboxSettings = SandboxSettings(),
+        stepLimits: [ResourceLimit] = RunConfiguration.defaultStepLimits
     ) {
         self.runID = runID
         self.runNumber = runNumber
@@ -122,5 +134,7 @@ public struct RunConfiguration: Sendable {
         self.killGrace = killGrace
         self.extraMasks = extraMasks
         self.keepJobDirectories = keepJobDirectories
+        self.sandbox = sandbox
+        self.stepLimits = stepLimits
     }
 }

@@ -20,10 +20,13 @@ struct JobInstanceRunner {
     var configuration: RunConfiguration { workflowRunner.configuration }
     var bus: EventBus { workflowRunner.bus }
 
+    /// The `runs-on` label that cuts a job's network (in a bubblewrap sandbox).
+    static let noNetworkLabel = "no-network"
+
     /// Labels this host serves.
     static func isServed(_ label: String) -> Bool {
         let lowered = label.lowercased()
-        return lowered.hasPrefix("ubuntu") || ["self-hosted", "linux", "x64", "arm64", "ci-runner"].contains(lowered)
+        return lowered.hasPrefix("ubuntu") || ["self-hosted", "linux", "x64", "arm64", "ci-runner", noNetworkLabel].contains(lowered)
     }
 
     func run() async -> JobOutcome {
@@ -103,10 +106,19 @@ struct JobInstanceRunner {
             shell: job.defaults?.shell ?? workflowRunner.workflow.defaults?.shell,
             workingDirectory: job.defaults?.workingDirectory ?? workflowRunner.workflow.defaults?.workingDirectory)
 
-        let session = HostJobSession()
+        let session = configuration.sandbox.makeSession(
+            for: SandboxSettings.JobPaths(
+                name: "run\(configuration.runID)-\(slug)", root: directories.root, workspace: directories.workspace,
+                temp: directories.temp, home: directories.home, toolCache: directories.toolCache),
+            network: !labels.contains { $0.lowercased() == Self.noNetworkLabel })
         let run = JobRun(
             key: key, job: job, facts: facts, bus: bus, masks: workflowRunner.masks, session: session, cancellation: cancellation,
             baseContexts: contexts.filter { $0.0 != "needs" } + [("needs", needsValue)], env: env, runDefaults: defaults)
+
+        run.say("Isolation: " + session.summary)
+        if labels.contains(where: { $0.lowercased() == Self.noNetworkLabel }), case .none = configuration.sandbox.mode {
+            run.say("Warning: the '\(Self.noNetworkLabel)' label needs the bubblewrap sandbox to cut the network; this run has none.")
+        }
 
         // The job's timeout (default 360 minutes) cancels it.
         let minutes = workflowRunner.evaluateNumber(job.timeoutMinutes, preliminary) ?? Job.defaultTimeoutMinutes

@@ -251,7 +251,8 @@ final class JobRun: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: fullPath) }
         return try await runProcess(
             ProcessSpec(
-                executable: command.executable, arguments: command.arguments, environment: environment, workingDirectory: directory),
+                executable: command.executable, arguments: command.arguments, environment: environment, workingDirectory: directory,
+                limits: facts.configuration.stepLimits),
             step: step, number: number, env: stepEnv, context: context)
     }
 

@@ -11,14 +11,31 @@ typedef struct {
     unsigned long long hard;
 } ci_rlimit;
 
-/// Starts `path` (an absolute path) with `argv` and `envp` (NULL-terminated), in `cwd`, with its
-/// standard input, output and error on the given descriptors. With `new_session`, the child
-/// calls setsid() so it leads its own session and process group. Every other descriptor is
-/// closed in the child; signal handlers and the mask are reset. Returns 0 and the pid, or an errno
+/// What to start and how (see ci_spawn).
+typedef struct {
+    /// The program (an absolute path), its argv and envp (NULL-terminated), its directory.
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;
+    /// Descriptors for standard input, output and error (-1: inherit).
+    int in_fd, out_fd, err_fd;
+    /// Non-zero: the child calls setsid() and leads its own session and process group.
+    int new_session;
+    /// Resource limits to set in the child.
+    const ci_rlimit *limits;
+    int limit_count;
+    /// Open `cgroup.procs` files the child writes "0" to before exec, joining those cgroups.
+    const int *cgroup_fds;
+    int cgroup_count;
+    /// A descriptor that becomes fd 3 in the child (-1: none).
+    int pass_fd;
+} ci_spawn_options;
+
+/// Starts a process as `options` say. Every descriptor but 0-2 (and 3 with `pass_fd`) is closed
+/// in the child; signal handlers and the mask are reset. Returns 0 and the pid, or an errno
 /// (from the child when exec fails).
-int ci_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-             int in_fd, int out_fd, int err_fd, int new_session,
-             const ci_rlimit *limits, int limit_count, pid_t *out_pid);
+int ci_spawn(const ci_spawn_options *options, pid_t *out_pid);
 
 /// pipe2(O_CLOEXEC): fds[0] reads, fds[1] writes. Returns 0 or an errno.
 int ci_pipe(int fds[2]);
@@ -37,6 +54,30 @@ typedef void (*ci_output_sink)(void *context, const char *data, long length);
 /// output it left in the pipe is drained; output from descendants that outlive it is not waited
 /// for. Then reaps the child. Returns its exit code (0-255), 128+signal, or -errno.
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
+
+/// Like ci_pump, for a process that is not our child (it runs in a sandbox): reads `out_fd`
+/// until `stop_fd` becomes readable (the process has exited), then drains what is left.
+void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context);
+
+/// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC). Returns 0 or an errno.
+int ci_socketpair(int fds[2]);
+
+/// Sends one message of `length` bytes on a SOCK_SEQPACKET socket, with descriptor `fd`
+/// attached when fd >= 0. Returns 0 or an errno.
+int ci_send_message(int socket, const void *data, size_t length, int fd);
+
+/// Receives one message into `buffer`; an attached descriptor is stored in `*fd` (else -1).
+/// Returns the length, 0 at end of stream, or -errno.
+long ci_receive_message(int socket, void *buffer, size_t capacity, int *fd);
+
+/// eventfd(0, EFD_CLOEXEC), or -errno.
+int ci_eventfd(void);
+
+/// Makes an eventfd readable.
+void ci_eventfd_signal(int fd);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants are re-parented to this process.
+int ci_set_subreaper(void);
 
 /// memrchr(3): the last `byte` in `data`, or NULL.
 const void *ci_memrchr(const void *data, int byte, size_t length);

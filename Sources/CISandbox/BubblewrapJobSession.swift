@@ -1,0 +1,251 @@
+import CIBasics
+import CSpawn
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a job's steps inside one bubblewrap sandbox: the namespaces are made once, when the
+/// first step runs, with `ci-runner sandbox-agent` inside; each step is sent to the agent with
+/// its output pipe, so output flows from the step straight to the runner as on the host. Closing
+/// the session ends the agent, which ends the sandbox and every process in it.
+public final class BubblewrapJobSession: JobSession {
+    /// The bwrap executable.
+    public let bubblewrap: String
+    /// What the sandbox allows.
+    public let policy: SandboxPolicy
+    /// The agent's command line inside the sandbox (the socket is descriptor 3).
+    public let agentCommand: [String]
+    /// Where bwrap's own messages go (outside the sandbox).
+    public let logFile: String
+    /// The job's tracking id (`RUNNER_TRACKING_ID`).
+    public let trackingID: String
+    let cgroup: JobCgroup?
+
+    private struct Pending {
+        var wake: Int32
+        var status: Int32?
+        var failure: String?
+    }
+
+    private struct State {
+        var socket: Int32 = -1
+        var bwrapPID: pid_t = 0
+        var startError: String?
+        var nextID = 1
+        var pending: [Int: Pending] = [:]
+        var ended = false
+        var closed = false
+    }
+    private let state = Mutex(State())
+
+    /// Creates a session; nothing starts until the first step.
+    public init(
+        bubblewrap: String, policy: SandboxPolicy, agentCommand: [String], logFile: String,
+        trackingID: String = "ci-runner_" + UUID().uuidString.lowercased(), cgroup: JobCgroup? = nil
+    ) {
+        self.bubblewrap = bubblewrap
+        self.policy = policy
+        self.agentCommand = agentCommand
+        self.logFile = logFile
+        self.trackingID = trackingID
+        self.cgroup = cgroup
+    }
+
+    /// The sandbox, for the job's log.
+    public var summary: String {
+        var parts = ["bubblewrap: PID, IPC and UTS namespaces, read-only root, private /tmp and HOME"]
+        parts.append(policy.network ? "network shared" : "no network")
+        parts.append(policy.dockerAccess ? "Docker socket reachable" : "no Docker socket")
+        return parts.joined(separator: ", ") + (cgroup.map { "; " + $0.summary } ?? "")
+    }
+
+    /// Starts bwrap and the agent, and waits for the agent's `ready`.
+    private func start() throws(SpawnError) -> Int32 {
+        if let socket = state.withLock({ $0.socket >= 0 ? $0.socket : nil }) { return socket }
+        if let error = state.withLock({ $0.startError }) { throw SpawnError(executable: bubblewrap, message: error) }
+        var pair: [Int32] = [-1, -1]
+        let pairError = pair.withUnsafeMutableBufferPointer { ci_socketpair($0.baseAddress) }
+        guard pairError == 0 else { throw SpawnError(executable: bubblewrap, message: String(cString: strerror(pairError))) }
+        let log = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        defer { if log >= 0 { Glibc.close(log) } }
+        let spec = ProcessSpec(
+            executable: bubblewrap, arguments: policy.arguments() + ["--"] + agentCommand,
+            environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"],
+            workingDirectory: "/")
+        let cgroupFiles = cgroup?.openProcsFiles() ?? []
+        defer { for descriptor in cgroupFiles { Glibc.close(descriptor) } }
+        let pid: pid_t
+        do {
+            defer { Glibc.close(pair[1]) }  // only the agent keeps its end, so its exit ends the stream
+            pid = try ChildProcess.start(spec, output: log >= 0 ? log : 2, cgroups: cgroupFiles, pass: pair[1])
+        } catch {
+            Glibc.close(pair[0])
+            state.withLock { $0.startError = error.message }
+            throw error
+        }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        guard let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready" else {
+            Glibc.close(pair[0])
+            _ = ci_wait(pid)
+            let message =
+                "the sandbox did not start: "
+                + ((try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "no message")
+            state.withLock { $0.startError = message }
+            throw SpawnError(executable: bubblewrap, message: message)
+        }
+        state.withLock {
+            $0.socket = pair[0]
+            $0.bwrapPID = pid
+        }
+        let socket = pair[0]
+        let reader = Thread { [self] in self.read(socket) }
+        reader.stackSize = 512 << 10
+        reader.start()
+        return pair[0]
+    }
+
+    /// Reads the agent's reports until the socket ends; wakes the step each is about.
+    private func read(_ socket: Int32) {
+        var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
+        while let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) {
+            if descriptor >= 0 { Glibc.close(descriptor) }
+            guard let id = message["id"]?.numberValue.map(Int.init) else { continue }
+            let wake = state.withLock { value -> Int32? in
+                switch message["op"]?.stringValue {
+                case "exited": value.pending[id]?.status = Int32(message["status"]?.numberValue ?? 255)
+                case "failed": value.pending[id]?.failure = message["message"]?.stringValue ?? "failed"
+                default: return nil
+                }
+                return value.pending[id]?.wake
+            }
+            if let wake { ci_eventfd_signal(wake) }
+        }
+        // The agent is gone: every step still waiting ends.
+        let wakes = state.withLock { value -> [Int32] in
+            value.ended = true
+            for id in value.pending.keys where value.pending[id]?.status == nil && value.pending[id]?.failure == nil {
+                value.pending[id]?.failure = "the sandbox ended unexpectedly"
+            }
+            return value.pending.values.map(\.wake)
+        }
+        for wake in wakes { ci_eventfd_signal(wake) }
+    }
+
+    /// A step's process group inside the sandbox, signalled through the agent.
+    private struct AgentProcess: ProcessGroupHandle {
+        let session: BubblewrapJobSession
+        let id: Int
+
+        func signalGroup(_ signal: Int32) -> Bool {
+            guard let socket = session.state.withLock({ $0.ended ? nil : $0.socket }) else { return false }
+            return AgentMessage.send(.object([("op", .string("signal")), ("id", .int(id)), ("signal", .int(Int(signal)))]), on: socket) == 0
+        }
+
+        var groupIsAlive: Bool {
+            session.state.withLock { value in
+                guard let pending = value.pending[id] else { return false }
+                return pending.status == nil && pending.failure == nil && !value.ended
+            }
+        }
+    }
+
+    /// Runs one step in the sandbox.
+    public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
+        async throws(SpawnError) -> Int32
+    {
+        var spec = spec
+        spec.environment["RUNNER_TRACKING_ID"] = trackingID
+        let socket = try start()
+        var pipe: [Int32] = [-1, -1]
+        let pipeError = pipe.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
+        guard pipeError == 0 else { throw SpawnError(executable: spec.executable, message: String(cString: strerror(pipeError))) }
+        let wake = ci_eventfd()
+        guard wake >= 0 else {
+            Glibc.close(pipe[0])
+            Glibc.close(pipe[1])
+            throw SpawnError(executable: spec.executable, message: String(cString: strerror(-wake)))
+        }
+        let id = state.withLock { value -> Int in
+            let id = value.nextID
+            value.nextID += 1
+            value.pending[id] = Pending(wake: wake)
+            return id
+        }
+        var message = AgentMessage.encode(spec, id: id)
+        if message.serialized(.compact).utf8.count > AgentMessage.inlineLimit {
+            // Too large for one message: hand it over in a file only this job can read.
+            let file = policy.temp + "/.agent-request-\(id).json"
+            _ = FileManager.default.createFile(
+                atPath: file, contents: Data(message.serialized(.compact).utf8), attributes: [.posixPermissions: 0o600])
+            message = .object([("op", .string("run")), ("id", .int(id)), ("file", .string(file))])
+        }
+        let sendError = AgentMessage.send(message, on: socket, descriptor: pipe[1])
+        Glibc.close(pipe[1])
+        defer {
+            Glibc.close(wake)
+            _ = state.withLock { $0.pending.removeValue(forKey: id) }
+        }
+        guard sendError == 0 else {
+            Glibc.close(pipe[0])
+            throw SpawnError(executable: spec.executable, message: "the sandbox is gone: \(String(cString: strerror(sendError)))")
+        }
+        control.attach(AgentProcess(session: self, id: id))
+        let reader = pipe[0]
+        await HostJobSession.offThePool {
+            withoutActuallyEscaping(output) { sink in
+                var box = PumpSink(sink: sink)
+                withUnsafeMutablePointer(to: &box) { pointer in
+                    ci_pump_until(
+                        reader, wake,
+                        { context, data, length in
+                            guard let context, let data else { return }
+                            context.assumingMemoryBound(to: PumpSink.self).pointee.sink(
+                                UnsafeRawBufferPointer(start: data, count: Int(length)))
+                        }, pointer)
+                }
+            }
+            Glibc.close(reader)
+        }
+        control.detach()
+        let outcome = state.withLock { $0.pending[id] }
+        if let failure = outcome?.failure { throw SpawnError(executable: spec.executable, message: failure) }
+        return outcome?.status ?? 255
+    }
+
+    /// Ends the agent and with it the sandbox, then empties the cgroup.
+    public func close() async {
+        let (socket, pid) = state.withLock { value -> (Int32, pid_t) in
+            guard !value.closed else { return (-1, 0) }
+            value.closed = true
+            return (value.socket, value.bwrapPID)
+        }
+        if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
+        if pid > 0 {
+            let exited = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = await HostJobSession.offThePool { ci_wait(pid) }
+                    return true
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(5))
+                    return false
+                }
+                let first = await group.next() ?? false
+                if !first { kill(pid, SIGKILL) }
+                group.cancelAll()
+                await group.waitForAll()
+                return first
+            }
+            _ = exited
+        }
+        if socket >= 0 { Glibc.close(socket) }
+        await cgroup?.remove()
+    }
+}
+
+private struct PumpSink {
+    var sink: (UnsafeRawBufferPointer) -> Void
+}

@@ -1,0 +1,138 @@
+import CIBasics
+import CSpawn
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The messages between the runner and the agent inside a job's sandbox, one JSON object per
+/// SOCK_SEQPACKET message.
+///
+/// Runner → agent: `{"op":"run","id":N,"executable":…,"arguments":[…],"environment":{…},
+/// "directory":…,"limits":[[resource,value],…]}` with the write end of the step's output pipe
+/// attached (SCM_RIGHTS), or `{"op":"run","id":N,"file":PATH}` when the request is too large for
+/// one message (the agent reads and deletes the file); `{"op":"signal","id":N,"signal":S}`.
+/// Agent → runner: `{"op":"ready"}` once, then `{"op":"exited","id":N,"status":S}` or
+/// `{"op":"failed","id":N,"message":…}` per step.
+enum AgentMessage {
+    /// The largest message sent inline.
+    static let inlineLimit = 60_000
+    /// The receive buffer.
+    static let bufferSize = 1 << 16
+
+    static func encode(_ spec: ProcessSpec, id: Int) -> JSONValue {
+        .object([
+            ("op", .string("run")), ("id", .int(id)), ("executable", .string(spec.executable)),
+            ("arguments", .array(spec.arguments.map(JSONValue.string))),
+            ("environment", .object(spec.environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("directory", .string(spec.workingDirectory)),
+            ("limits", .array(spec.limits.map { .array([.int(Int($0.resource.rawValue)), .string(String($0.value))]) })),
+        ])
+    }
+
+    static func decodeSpec(_ message: JSONValue) -> ProcessSpec? {
+        guard let executable = message["executable"]?.stringValue, let directory = message["directory"]?.stringValue else { return nil }
+        var environment: [String: String] = [:]
+        if case .object(let members)? = message["environment"] {
+            for member in members { environment[member.key] = member.value.stringValue ?? "" }
+        }
+        let limits = (message["limits"]?.arrayValue ?? []).compactMap { item -> ResourceLimit? in
+            guard let pair = item.arrayValue, pair.count == 2, let raw = pair[0].numberValue,
+                let value = pair[1].stringValue.flatMap(UInt64.init),
+                let resource = ResourceLimit.Resource(rawValue: Int32(raw))
+            else { return nil }
+            return ResourceLimit(resource, value)
+        }
+        return ProcessSpec(
+            executable: executable, arguments: (message["arguments"]?.arrayValue ?? []).map { $0.stringValue ?? "" },
+            environment: environment, workingDirectory: directory, limits: limits)
+    }
+
+    /// Sends `message`, with `descriptor` attached when given. Returns an errno or 0.
+    @discardableResult
+    static func send(_ message: JSONValue, on socket: Int32, descriptor: Int32 = -1) -> Int32 {
+        let bytes = Array(message.serialized(.compact).utf8)
+        return bytes.withUnsafeBytes { ci_send_message(socket, $0.baseAddress, $0.count, descriptor) }
+    }
+
+    /// Receives one message; nil at the end of the stream or on an error.
+    static func receive(on socket: Int32, buffer: inout [UInt8]) -> (message: JSONValue, descriptor: Int32)? {
+        var descriptor: Int32 = -1
+        let count = buffer.withUnsafeMutableBytes { ci_receive_message(socket, $0.baseAddress, $0.count, &descriptor) }
+        guard count > 0 else { return nil }
+        guard let message = try? JSONValue.parse(bytes: Array(buffer.prefix(Int(count)))) else {
+            if descriptor >= 0 { close(descriptor) }
+            return (.object([("op", .string("invalid"))]), -1)
+        }
+        return (message, descriptor)
+    }
+}
+
+extension ResourceLimit.Resource {
+    /// The resource with this Linux number.
+    init?(rawValue: Int32) {
+        guard let resource = [Self.openFiles, .processes, .coreSize, .fileSize].first(where: { $0.rawValue == rawValue }) else {
+            return nil
+        }
+        self = resource
+    }
+}
+
+/// The agent that runs a job's steps inside its sandbox: `ci-runner sandbox-agent`, started by
+/// bwrap with the runner's socket as descriptor 3. It starts each step it is sent in a new
+/// session, with the output pipe it was given, reports how it exited, signals a step's group when
+/// asked, and when the runner closes the socket it kills every group and exits; bwrap then tears
+/// the namespace down, which kills whatever is left.
+public enum SandboxAgent {
+    /// Serves the runner on `socket` until it closes; returns the exit status for the process.
+    public static func serve(socket: Int32) -> Int32 {
+        let groups = Mutex<[Int: pid_t]>([:])
+        AgentMessage.send(.object([("op", .string("ready"))]), on: socket)
+        var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
+        while let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) {
+            let id = Int(message["id"]?.numberValue ?? -1)
+            switch message["op"]?.stringValue {
+            case "run":
+                var request = message
+                if let file = message["file"]?.stringValue {
+                    let data = FileManager.default.contents(atPath: file).map(Array.init) ?? []
+                    unlink(file)
+                    request = (try? JSONValue.parse(bytes: data)) ?? .null
+                }
+                guard descriptor >= 0, let spec = AgentMessage.decodeSpec(request) else {
+                    if descriptor >= 0 { close(descriptor) }
+                    AgentMessage.send(
+                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string("invalid request"))]), on: socket)
+                    continue
+                }
+                do {
+                    let pid = try ChildProcess.start(spec, output: descriptor)
+                    close(descriptor)
+                    groups.withLock { $0[id] = pid }
+                    let thread = Thread {
+                        let status = ci_wait(pid)
+                        groups.withLock { $0[id] = nil }
+                        AgentMessage.send(
+                            .object([("op", .string("exited")), ("id", .int(id)), ("status", .int(Int(status)))]), on: socket)
+                    }
+                    thread.stackSize = 256 << 10
+                    thread.start()
+                } catch {
+                    close(descriptor)
+                    AgentMessage.send(
+                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string(error.message))]), on: socket)
+                }
+            case "signal":
+                if let pid = groups.withLock({ $0[id] }), let signal = message["signal"]?.numberValue {
+                    _ = ci_kill_group(pid, Int32(signal))
+                }
+            default:
+                if descriptor >= 0 { close(descriptor) }
+            }
+        }
+        for pid in groups.withLock({ Array($0.values) }) { _ = ci_kill_group(pid, SIGKILL) }
+        return 0
+    }
+}

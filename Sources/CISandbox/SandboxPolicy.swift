@@ -1,0 +1,65 @@
+/// What a job's bubblewrap sandbox lets its steps see and touch. `arguments()` turns it into
+/// bwrap's command line: a pure function, tested as such.
+///
+/// Inside: the host's root read-only; the job's workspace, temp, home and tool cache
+/// read-write; a private `/tmp`, `/dev` and `/proc`; new PID, IPC and UTS namespaces (steps cannot
+/// see or signal the runner or other jobs); a new session; the sandbox dies with the runner.
+/// `hiddenPaths` (the runner's home, the other runs' directories) are covered by empty tmpfs
+/// mounts, then `readOnlyPaths` (toolchains on the runner's PATH, the agent's executable) are
+/// bound back read-only. The network is shared unless `network` is false. The Docker socket is
+/// reachable unless `dockerAccess` is false.
+public struct SandboxPolicy: Sendable, Hashable {
+    /// The job's workspace (also the starting directory).
+    public var workspace: String
+    /// `RUNNER_TEMP`.
+    public var temp: String
+    /// The job's `HOME`.
+    public var home: String
+    /// `RUNNER_TOOL_CACHE`.
+    public var toolCache: String
+    /// Directories hidden behind an empty tmpfs.
+    public var hiddenPaths: [String]
+    /// Paths bound read-only after hiding (they must exist).
+    public var readOnlyPaths: [String]
+    /// Whether the job shares the host's network (false: a private network with only loopback).
+    public var network: Bool
+    /// Whether steps can reach the Docker daemon's socket (root-equivalent on the host).
+    public var dockerAccess: Bool
+    /// The Docker sockets to cover with /dev/null when `dockerAccess` is false.
+    public var dockerSockets: [String]
+
+    /// Creates a policy.
+    public init(
+        workspace: String, temp: String, home: String, toolCache: String, hiddenPaths: [String] = [], readOnlyPaths: [String] = [],
+        network: Bool = true, dockerAccess: Bool = true, dockerSockets: [String] = ["/run/docker.sock"]
+    ) {
+        self.workspace = workspace
+        self.temp = temp
+        self.home = home
+        self.toolCache = toolCache
+        self.hiddenPaths = hiddenPaths
+        self.readOnlyPaths = readOnlyPaths
+        self.network = network
+        self.dockerAccess = dockerAccess
+        self.dockerSockets = dockerSockets
+    }
+
+    /// bwrap's options (everything before the command).
+    public func arguments() -> [String] {
+        var arguments = [
+            "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        ]
+        if !network { arguments.append("--unshare-net") }
+        arguments += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]
+        // Hide, then bind back what must stay visible: a tmpfs covers everything below it, so
+        // the outer hidden paths come first.
+        for path in hiddenPaths.sorted(by: { $0.count < $1.count }) { arguments += ["--tmpfs", path] }
+        for path in readOnlyPaths.sorted() { arguments += ["--ro-bind", path, path] }
+        for path in [workspace, temp, home, toolCache] { arguments += ["--bind", path, path] }
+        if !dockerAccess {
+            for socket in dockerSockets { arguments += ["--ro-bind", "/dev/null", socket] }
+        }
+        arguments += ["--chdir", workspace]
+        return arguments
+    }
+}
