@@ -11,21 +11,24 @@ public struct SourceText: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var lines: [Range<Int>] = []
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var index = start
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == 0x0A || byte == 0x0D {
-                lines.append(start..<index)
-                if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-                start = index + 1
+        self.lines = bytes.withUnsafeBufferPointer { bytes in
+            var lines: [Range<Int>] = []
+            lines.reserveCapacity(bytes.count / 32 + 1)
+            let count = bytes.count
+            var start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            var index = start
+            while index < count {
+                let byte = bytes[index]
+                if byte <= 0x0D && (byte == 0x0A || byte == 0x0D) {
+                    lines.append(start..<index)
+                    if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
             }
-            index += 1
+            lines.append(start..<count)
+            return lines
         }
-        lines.append(start..<count)
-        self.lines = lines
     }
 
     /// Creates a source text from a string.

@@ -29,19 +29,21 @@ extension Loader {
     private mutating func lintScalars(_ node: Node, parentKey: String?) {
         switch node.value {
         case .scalar(let scalar):
-            guard scalar.style == .plain, node.tag == nil, let key = parentKey, !Self.numericKeys.contains(key) else { return }
+            guard scalar.style == .plain, node.tag == nil, let key = parentKey else { return }
+            // `isNumericKey` is asked last: most scalars are neither numbers nor YAML 1.1 booleans.
             switch node.resolved {
-            case .int(let value)? where String(value) != scalar.text:
+            case .int(let value)? where String(value) != scalar.text && !Self.numericKeys.contains(key):
                 warning(
                     .yaml11,
                     "'\(key): \(scalar.text)' is the number \(value) in YAML 1.2\(scalar.text.hasPrefix("0") ? " (not an octal number)" : ""); quote it ('\(scalar.text)') to keep the text",
                     at: node.mark)
-            case .float(let value)? where GitHubNumber.string(value) != scalar.text:
+            case .float(let value)? where GitHubNumber.string(value) != scalar.text && !Self.numericKeys.contains(key):
                 warning(
                     .yaml11,
                     "'\(key): \(scalar.text)' is the number \(GitHubNumber.string(value)), so it becomes '\(GitHubNumber.string(value))'; quote it ('\(scalar.text)') to keep the text",
                     at: node.mark)
-            case .string(let text)? where Self.yaml11Booleans.contains(text):
+            case .string(let text)?
+            where text.utf8.count <= 3 && Self.yaml11Booleans.contains(text) && !Self.numericKeys.contains(key):
                 warning(
                     .yaml11,
                     "'\(key): \(text)' is the string '\(text)' (GitHub reads YAML 1.2), not a boolean as in YAML 1.1; write true or false for a boolean, or quote '\(text)' to make the string plain",
@@ -58,6 +60,8 @@ extension Loader {
 
     /// `${ secrets.X }` in a script: shell parameter syntax where `${{ secrets.X }}` was meant.
     private mutating func lintSingleBraces(_ script: String, node: Node, source: SourceText) {
+        // Only `${` not followed by `{` can start a finding; most scripts have none.
+        guard Self.hasSingleBrace(script) else { return }
         let scalars = Array(script.unicodeScalars)
         var seen: [String: Int] = [:]
         var index = 0
@@ -92,5 +96,17 @@ extension Loader {
                     at: at))
             index = close + 1
         }
+    }
+
+    /// Whether `text` has `${` not followed by a second `{`.
+    private static func hasSingleBrace(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var pending = false
+        for byte in text.utf8 {
+            if pending && byte != 0x7B { return true }
+            pending = previous == 0x24 && byte == 0x7B
+            previous = byte
+        }
+        return pending
     }
 }

@@ -43,11 +43,11 @@ extension Loader {
         }
         guard let pairs = mapping(pair.value, what) else { return nil }
         let isCall = pairs.contains { $0.key == "uses" }
-        var byKey: [String: Pair] = [:]
+        var byKey = KeyedPairs()
         for entry in pairs {
             if isCall {
                 if Self.callJobKeys.contains(entry.key) {
-                    byKey[entry.key] = entry
+                    byKey.add(entry)
                 } else if Self.runnerJobKeys.contains(entry.key) {
                     error(
                         .unknownKey,
@@ -58,7 +58,7 @@ extension Loader {
                 }
             } else {
                 if Self.runnerJobKeys.contains(entry.key) {
-                    byKey[entry.key] = entry
+                    byKey.add(entry)
                 } else if entry.key == "with" || entry.key == "secrets" {
                     error(
                         .unknownKey,
@@ -146,13 +146,15 @@ extension Loader {
     }
 
     /// An `if:` condition: a bare expression or a `${{ }}` template; booleans and numbers become text.
-    mutating func condition(_ node: Node, what: String, scope: ContextSet, key: String) -> Located<String>? {
-        guard let text = string(node, what, nullIsEmpty: true) else { return nil }
-        site(text, node: node, scope: scope, key: key, isCondition: true)
+    mutating func condition(_ node: Node, what: @autoclosure () -> String, scope: ContextSet, key: @autoclosure () -> String)
+        -> Located<String>?
+    {
+        guard let text = string(node, what(), nullIsEmpty: true) else { return nil }
+        site(text, node: node, scope: scope, key: key(), isCondition: true)
         return Located(text, at: location(node.mark))
     }
 
-    private mutating func loadCallJob(_ job: inout Job, byKey: [String: Pair], what: String, key: String) {
+    private mutating func loadCallJob(_ job: inout Job, byKey: KeyedPairs, what: String, key: String) {
         if let node = byKey["uses"]?.value, let uses = string(node, "'uses' of \(what)", nonEmpty: true) {
             job.uses = uses
             checkWorkflowReference(uses, at: node)

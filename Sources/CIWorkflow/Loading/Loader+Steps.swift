@@ -50,7 +50,9 @@ extension Loader {
     }
 
     private mutating func loadStep(_ node: Node, index: Int, label: String, job: String, ids: inout [String: Mark]) -> Step? {
-        let what = "step \(label) of job '\(job)'"
+        // The step's name in messages and its key in expression sites, made only when used.
+        let names = StepNames(label: label, job: job)
+        var what: String { names.what }
         if node.isNull {
             error(.stepKind, "\(what) is empty; a step needs 'run' (a script) or 'uses' (an action)", at: node.mark)
             return nil
@@ -72,10 +74,10 @@ extension Loader {
         }
         let kind = kindPair.key
         let allowed = Self.stepKeys[kind] ?? []
-        var byKey: [String: Pair] = [:]
+        var byKey = KeyedPairs()
         for pair in pairs {
             if allowed.contains(pair.key) {
-                byKey[pair.key] = pair
+                byKey.add(pair)
             } else if kind == "run" && pair.key == "with" {
                 error(
                     .unknownKey, "'with' is not allowed in a 'run' step (\(what)); it passes inputs to an action in a 'uses' step",
@@ -88,7 +90,7 @@ extension Loader {
                 unknownKey(pair, allowed: allowed, in: what)
             }
         }
-        let key = "jobs.\(job).steps[\(label)]"
+        var key: String { names.key }
         let action: StepAction
         switch kind {
         case "run":
@@ -170,15 +172,55 @@ extension Loader {
             if uses.count == "docker://".count { error(.usesFormat, "'docker://' must be followed by an image name", at: node.mark) }
             return
         }
+        if let wellFormed = Self.isActionReferenceASCII(uses) {
+            if !wellFormed { reportActionReference(uses, at: node) }
+            return
+        }
         let parts = uses.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let path = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[1].isEmpty, path.count >= 2, path.allSatisfy({ !$0.isEmpty }) else {
-            let example = parts.count == 1 && path.count >= 2 ? "'\(uses)@v4'" : "'actions/checkout@v4'"
-            error(
-                .usesFormat,
-                "'\(uses)' is not an action reference; write '{owner}/{repo}[/{path}]@{ref}' (for example \(example)), './{local path}' or 'docker://{image}'",
-                at: node.mark)
+            reportActionReference(uses, at: node)
             return
         }
     }
+
+    /// `{owner}/{repo}[/{path}]@{ref}` checked on the bytes of an ASCII reference (where bytes
+    /// are characters); nil when the reference is not ASCII.
+    private static func isActionReferenceASCII(_ uses: String) -> Bool? {
+        guard uses.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var slashes = 0
+        var previous: UInt8 = 0x2F
+        for (index, byte) in uses.utf8.enumerated() {
+            if byte == 0x40 {
+                // The path before '@' has two or more parts, none empty; the ref is not empty.
+                return slashes >= 1 && previous != 0x2F && index + 1 < uses.utf8.count
+            }
+            if byte == 0x2F {
+                if previous == 0x2F { return false }
+                slashes += 1
+            }
+            previous = byte
+        }
+        return false
+    }
+
+    private mutating func reportActionReference(_ uses: String, at node: Node) {
+        let parts = uses.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+        let example = parts.count == 1 && path.count >= 2 ? "'\(uses)@v4'" : "'actions/checkout@v4'"
+        error(
+            .usesFormat,
+            "'\(uses)' is not an action reference; write '{owner}/{repo}[/{path}]@{ref}' (for example \(example)), './{local path}' or 'docker://{image}'",
+            at: node.mark)
+    }
+}
+
+/// How a step is named in messages (`step 2 of job 'build'`) and in expression keys
+/// (`jobs.build.steps[2]`).
+private struct StepNames {
+    var label: String
+    var job: String
+
+    var what: String { "step \(label) of job '\(job)'" }
+    var key: String { "jobs.\(job).steps[\(label)]" }
 }

@@ -31,49 +31,51 @@ struct Loader {
     // MARK: Expressions
 
     /// Hands a string to the expression checker when it holds an expression (or is a condition).
-    mutating func site(_ text: String, node: Node, scope: ContextSet, key: String, isCondition: Bool = false) {
+    /// (`key` and the `what` of other readers are autoclosures: they are only made into strings
+    /// when an expression or a message needs them.)
+    mutating func site(_ text: String, node: Node, scope: ContextSet, key: @autoclosure () -> String, isCondition: Bool = false) {
         guard let checker, isCondition || text.containsExpression else { return }
         let site = ExpressionSite(
-            text: text, location: location(node.mark), offset: node.mark.offset, contexts: scope, isCondition: isCondition, key: key)
+            text: text, location: location(node.mark), offset: node.mark.offset, contexts: scope, isCondition: isCondition, key: key())
         diagnostics.append(contentsOf: checker.diagnostics(for: site, in: source))
     }
 
     /// When `node` is a string holding `${{ }}` and `scope` allows expressions, its text.
-    mutating func wholeExpression(_ node: Node, scope: ContextSet, key: String) -> String? {
+    mutating func wholeExpression(_ node: Node, scope: ContextSet, key: @autoclosure () -> String) -> String? {
         guard !scope.isEmpty, let scalar = node.scalar, case .string(let text)? = node.resolved, text.containsExpression else {
             return nil
         }
         _ = scalar
-        site(text, node: node, scope: scope, key: key)
+        site(text, node: node, scope: scope, key: key())
         return text
     }
 
     // MARK: Shapes
 
     /// The pairs of a mapping, or nil (reported) when `node` is not one.
-    mutating func mapping(_ node: Node, _ what: String) -> [Pair]? {
+    mutating func mapping(_ node: Node, _ what: @autoclosure () -> String) -> [Pair]? {
         if let pairs = node.mapping { return pairs }
-        error(.type, "\(what) must be a mapping, but it is \(describe(node))", at: node.mark)
+        error(.type, "\(what()) must be a mapping, but it is \(describe(node))", at: node.mark)
         return nil
     }
 
     /// Reports keys of `pairs` that are not in `allowed`, with a did-you-mean suggestion; returns
     /// the pairs by key.
-    mutating func keys(_ pairs: [Pair], allowed: [String], in what: String, severity: Severity = .error) -> [String: Pair] {
-        var byKey: [String: Pair] = [:]
+    mutating func keys(_ pairs: [Pair], allowed: [String], in what: @autoclosure () -> String, severity: Severity = .error) -> KeyedPairs {
+        var byKey = KeyedPairs()
         for pair in pairs {
             if allowed.contains(pair.key) {
-                byKey[pair.key] = pair
+                byKey.add(pair)
             } else {
-                unknownKey(pair, allowed: allowed, in: what, severity: severity)
+                unknownKey(pair, allowed: allowed, in: what(), severity: severity)
             }
         }
         return byKey
     }
 
-    mutating func unknownKey(_ pair: Pair, allowed: [String], in what: String, severity: Severity = .error) {
+    mutating func unknownKey(_ pair: Pair, allowed: [String], in what: @autoclosure () -> String, severity: Severity = .error) {
         if pair.isMergeKey { return }
-        var message = "unknown key '\(pair.key)' in \(what)"
+        var message = "unknown key '\(pair.key)' in \(what())"
         if let suggestion = Suggestion.closest(to: pair.key, in: allowed) {
             message += "; did you mean '\(suggestion)'?"
         } else if !allowed.isEmpty {
@@ -102,17 +104,18 @@ struct Loader {
     /// A scalar as a string, the way GitHub converts YAML scalars: numbers and booleans become text.
     /// Returns nil (reported) for collections, and nil for null unless `nullIsEmpty`.
     mutating func string(
-        _ node: Node, _ what: String, scope: ContextSet = [], key: String = "", nonEmpty: Bool = false, nullIsEmpty: Bool = false
+        _ node: Node, _ what: @autoclosure () -> String, scope: ContextSet = [], key: @autoclosure () -> String = "",
+        nonEmpty: Bool = false, nullIsEmpty: Bool = false
     ) -> String? {
         guard let value = node.resolved else {
-            error(.type, "\(what) must be a string, but it is \(node.kindDescription)", at: node.mark)
+            error(.type, "\(what()) must be a string, but it is \(node.kindDescription)", at: node.mark)
             return nil
         }
         let text: String
         switch value {
         case .null:
             if nonEmpty {
-                error(.empty, "\(what) must not be empty", at: node.mark)
+                error(.empty, "\(what()) must not be empty", at: node.mark)
                 return nil
             }
             guard nullIsEmpty else { return nil }
@@ -123,19 +126,21 @@ struct Loader {
         case .float(let value): text = GitHubNumber.string(value)
         }
         if nonEmpty && text.isEmpty {
-            error(.empty, "\(what) must not be empty", at: node.mark)
+            error(.empty, "\(what()) must not be empty", at: node.mark)
             return nil
         }
-        if !scope.isEmpty { site(text, node: node, scope: scope, key: key) }
+        if !scope.isEmpty { site(text, node: node, scope: scope, key: key()) }
         return text
     }
 
     /// A boolean, or an expression when `scope` allows one.
-    mutating func bool(_ node: Node, _ what: String, scope: ContextSet = [], key: String = "") -> Setting<Bool>? {
+    mutating func bool(_ node: Node, _ what: @autoclosure () -> String, scope: ContextSet = [], key: @autoclosure () -> String = "")
+        -> Setting<Bool>?
+    {
         switch node.resolved {
         case .bool(let value)?: return .value(value)
         case .string(let text)? where !scope.isEmpty && text.containsExpression:
-            site(text, node: node, scope: scope, key: key)
+            site(text, node: node, scope: scope, key: key())
             return .expression(text)
         default:
             let hint: String
@@ -145,34 +150,35 @@ struct Loader {
                 hint = ""
             }
             let expressionNote = scope.isEmpty ? "" : " or a ${{ }} expression"
-            error(.type, "\(what) must be true or false\(expressionNote), but it is \(describe(node))\(hint)", at: node.mark)
+            error(.type, "\(what()) must be true or false\(expressionNote), but it is \(describe(node))\(hint)", at: node.mark)
             return nil
         }
     }
 
     /// A number, or an expression when `scope` allows one. `positive` rejects zero and negatives.
     mutating func number(
-        _ node: Node, _ what: String, scope: ContextSet = [], key: String = "", positive: Bool = false, integer: Bool = false
+        _ node: Node, _ what: @autoclosure () -> String, scope: ContextSet = [], key: @autoclosure () -> String = "",
+        positive: Bool = false, integer: Bool = false
     ) -> Setting<Double>? {
         let value: Double
         switch node.resolved {
         case .int(let number)?: value = Double(number)
         case .float(let number)?:
             if integer {
-                error(.type, "\(what) must be a whole number, but it is \(describe(node))", at: node.mark)
+                error(.type, "\(what()) must be a whole number, but it is \(describe(node))", at: node.mark)
                 return nil
             }
             value = number
         case .string(let text)? where !scope.isEmpty && text.containsExpression:
-            site(text, node: node, scope: scope, key: key)
+            site(text, node: node, scope: scope, key: key())
             return .expression(text)
         default:
             let expressionNote = scope.isEmpty ? "" : " or a ${{ }} expression"
-            error(.type, "\(what) must be a number\(expressionNote), but it is \(describe(node))", at: node.mark)
+            error(.type, "\(what()) must be a number\(expressionNote), but it is \(describe(node))", at: node.mark)
             return nil
         }
         if positive && !(value > 0) {
-            error(.type, "\(what) must be greater than zero, but it is \(GitHubNumber.string(value))", at: node.mark)
+            error(.type, "\(what()) must be greater than zero, but it is \(GitHubNumber.string(value))", at: node.mark)
             return nil
         }
         return .value(value)
@@ -180,13 +186,14 @@ struct Loader {
 
     /// A sequence of strings, or one string where `acceptsSingle` (`needs: build`, `branches: main`).
     mutating func strings(
-        _ node: Node, _ what: String, scope: ContextSet = [], key: String = "", acceptsSingle: Bool = true, nonEmptyItems: Bool = true
+        _ node: Node, _ what: @autoclosure () -> String, scope: ContextSet = [], key: @autoclosure () -> String = "",
+        acceptsSingle: Bool = true, nonEmptyItems: Bool = true
     ) -> [Located<String>]? {
         if let items = node.sequence {
             var result: [Located<String>] = []
             for item in items {
                 if let text = string(
-                    item, "each entry of \(what)", scope: scope, key: key, nonEmpty: nonEmptyItems, nullIsEmpty: !nonEmptyItems)
+                    item, "each entry of \(what())", scope: scope, key: key(), nonEmpty: nonEmptyItems, nullIsEmpty: !nonEmptyItems)
                 {
                     result.append(Located(text, at: location(item.mark)))
                 }
@@ -194,37 +201,39 @@ struct Loader {
             return result
         }
         if acceptsSingle, node.scalar != nil {
-            guard let text = string(node, what, scope: scope, key: key, nonEmpty: nonEmptyItems) else { return nil }
+            guard let text = string(node, what(), scope: scope, key: key(), nonEmpty: nonEmptyItems) else { return nil }
             return [Located(text, at: location(node.mark))]
         }
         let expected = acceptsSingle ? "a string or a sequence of strings" : "a sequence of strings"
-        error(.type, "\(what) must be \(expected), but it is \(describe(node))", at: node.mark)
+        error(.type, "\(what()) must be \(expected), but it is \(describe(node))", at: node.mark)
         return nil
     }
 
     /// A mapping of names to strings, such as `env`. Numbers and booleans become text. With
     /// `caseInsensitive`, keys that differ only in case are reported as duplicates.
     mutating func stringMap(
-        _ node: Node, _ what: String, scope: ContextSet = [], key: String = "", caseInsensitive: Bool = false
+        _ node: Node, _ what: @autoclosure () -> String, scope: ContextSet = [], key: @autoclosure () -> String = "",
+        caseInsensitive: Bool = false
     ) -> Setting<OrderedDictionary<String, String>>? {
-        if let expression = wholeExpression(node, scope: scope, key: key) { return .expression(expression) }
+        if let expression = wholeExpression(node, scope: scope, key: key()) { return .expression(expression) }
         if node.isNull {
-            error(.empty, "\(what) is empty; give it entries or remove it", at: node.mark)
+            error(.empty, "\(what()) is empty; give it entries or remove it", at: node.mark)
             return nil
         }
-        guard let pairs = mapping(node, what) else { return nil }
-        if caseInsensitive { checkCaseInsensitiveDuplicates(pairs, in: what) }
+        guard let pairs = mapping(node, what()) else { return nil }
+        if caseInsensitive { checkCaseInsensitiveDuplicates(pairs, in: what()) }
         var result: OrderedDictionary<String, String> = [:]
         for pair in pairs where !pair.isMergeKey {
             if pair.key.isEmpty {
-                error(.empty, "a key in \(what) must not be empty", at: pair.keyMark)
+                error(.empty, "a key in \(what()) must not be empty", at: pair.keyMark)
                 continue
             }
             if pair.value.scalar == nil {
-                error(.type, "'\(pair.key)' in \(what) must be a string, but it is \(describe(pair.value))", at: pair.value.mark)
+                error(.type, "'\(pair.key)' in \(what()) must be a string, but it is \(describe(pair.value))", at: pair.value.mark)
                 continue
             }
-            result[pair.key] = string(pair.value, "'\(pair.key)' in \(what)", scope: scope, key: "\(key).\(pair.key)", nullIsEmpty: true)
+            result[pair.key] = string(
+                pair.value, "'\(pair.key)' in \(what())", scope: scope, key: "\(key()).\(pair.key)", nullIsEmpty: true)
         }
         return .value(result)
     }
@@ -248,23 +257,43 @@ struct Loader {
     }
 
     /// Reports keys that differ only in case (GitHub treats these names case-insensitively).
-    mutating func checkCaseInsensitiveDuplicates(_ pairs: [Pair], in what: String) {
+    mutating func checkCaseInsensitiveDuplicates(_ pairs: [Pair], in what: @autoclosure () -> String) {
+        // Most mappings are small and ASCII: compare folded bytes in place, without allocating.
+        if pairs.count <= 16, pairs.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) {
+            for (index, pair) in pairs.enumerated() where !pair.isMergeKey {
+                let earlier = pairs[..<index].first { !$0.isMergeKey && Self.equalIgnoringASCIICase($0.key, pair.key) }
+                if let previous = earlier?.keyMark { reportCaseDuplicate(pair, of: previous, in: what()) }
+            }
+            return
+        }
         var seen: [String: Mark] = [:]
         for pair in pairs where !pair.isMergeKey {
             let folded = pair.key.lowercased()
             if let previous = seen[folded] {
-                error(
-                    .duplicateKey,
-                    "'\(pair.key)' in \(what) repeats the key at line \(previous.line), column \(previous.column); these names are case-insensitive",
-                    at: pair.keyMark)
+                reportCaseDuplicate(pair, of: previous, in: what())
             } else {
                 seen[folded] = pair.keyMark
             }
         }
     }
 
+    private mutating func reportCaseDuplicate(_ pair: Pair, of previous: Mark, in what: String) {
+        error(
+            .duplicateKey,
+            "'\(pair.key)' in \(what) repeats the key at line \(previous.line), column \(previous.column); these names are case-insensitive",
+            at: pair.keyMark)
+    }
+
+    /// Whether two ASCII strings are equal when upper-case letters are folded to lower case.
+    private static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
+        }
+    }
+
     /// Reports `key` missing from `pairs`, at `mark`.
-    mutating func require(_ key: String, in byKey: [String: Pair], _ what: String, at mark: Mark, hint: String = "") {
+    mutating func require(_ key: String, in byKey: KeyedPairs, _ what: String, at mark: Mark, hint: String = "") {
         if byKey[key] == nil {
             error(.missingKey, "\(what) is missing '\(key)'\(hint)", at: mark)
         }
