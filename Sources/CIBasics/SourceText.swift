@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The text of an input file, kept so that diagnostics can quote the line they point at.
 public struct SourceText: Sendable {
     /// The path of the file as the user named it.
@@ -11,24 +17,37 @@ public struct SourceText: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        self.lines = bytes.withUnsafeBufferPointer { bytes in
-            var lines: [Range<Int>] = []
-            lines.reserveCapacity(bytes.count / 32 + 1)
-            let count = bytes.count
-            var start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
-            var index = start
-            while index < count {
-                let byte = bytes[index]
-                if byte <= 0x0D && (byte == 0x0A || byte == 0x0D) {
-                    lines.append(start..<index)
-                    if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-                    start = index + 1
-                }
-                index += 1
+        self.lines = bytes.withUnsafeBufferPointer(Self.lineRanges)
+    }
+
+    /// Where each line starts and ends. Without CRs, lines are found with `memchr`.
+    private static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        let count = bytes.count
+        var start = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        guard let base = bytes.baseAddress else { return [start..<count] }
+        var lines: [Range<Int>] = []
+        lines.reserveCapacity(count / 32 + 1)
+        if memchr(base, 0x0D, count) == nil {
+            while start < count, let found = memchr(base + start, 0x0A, count - start) {
+                let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                lines.append(start..<position)
+                start = position + 1
             }
             lines.append(start..<count)
             return lines
         }
+        var index = start
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(start..<index)
+                if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+                start = index + 1
+            }
+            index += 1
+        }
+        lines.append(start..<count)
+        return lines
     }
 
     /// Creates a source text from a string.

@@ -302,11 +302,9 @@ extension Loader {
 public enum Identifier {
     /// Whether `name` starts with a letter or `_` and holds only ASCII letters, digits, `-` and `_`.
     public static func isValid(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy {
-            $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
-        }
+        // On the UTF-8 bytes: every non-ASCII character fails, as a byte >= 0x80 does.
+        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
+        guard let first = name.utf8.first, first == 0x5F || isLetter(first) else { return false }
+        return name.utf8.allSatisfy { $0 == 0x5F || $0 == 0x2D || isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) }
     }
 }

@@ -12,11 +12,14 @@ enum InputCheck {
         var index = 0
         let count = input.count
         while index < count {
-            let byte = input[index]
-            if byte >= 0x20 && byte < 0x7F {
-                index += 1
-                continue
+            // Runs of printable ASCII, the bulk of a workflow, are skipped in one tight loop.
+            index = input.withUnsafeBufferPointer { buffer in
+                var position = index
+                while position < count, buffer[position] >= 0x20 && buffer[position] < 0x7F { position += 1 }
+                return position
             }
+            guard index < count else { break }
+            let byte = input[index]
             switch byte {
             case 0x0A:
                 line += 1
