@@ -3,8 +3,9 @@
 # that is already there. Safe to run again. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-# Debian packages the build and tests use. Later issues add libgit2-dev, bubblewrap, docker.io, ...
-APT_PACKAGES=(git python3 python3-pip pkg-config libgit2-dev)
+# Debian packages the build and tests use: libgit2 for repositories, bubblewrap for the job
+# sandbox (its tests and the escape suite run in CI), procps for pgrep/ps in tests.
+APT_PACKAGES=(git python3 python3-pip pkg-config libgit2-dev bubblewrap procps)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

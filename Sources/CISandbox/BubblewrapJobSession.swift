@@ -63,12 +63,38 @@ public final class BubblewrapJobSession: JobSession {
     }
 
     /// Starts bwrap and the agent, and waits for the agent's `ready`.
+    ///
+    /// bwrap runs with `--die-with-parent`, which the kernel ties to the *thread* that started
+    /// it; a thread of the shared pool may be retired at any time, so bwrap is started from the
+    /// session's own thread, which then reads the agent's reports for as long as the session lives.
     private func start() throws(SpawnError) -> Int32 {
         if let socket = state.withLock({ $0.socket >= 0 ? $0.socket : nil }) { return socket }
         if let error = state.withLock({ $0.startError }) { throw SpawnError(executable: bubblewrap, message: error) }
+        let outcome = Mutex<Result<Int32, SpawnError>?>(nil)
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            let result = self.launch()
+            outcome.withLock { $0 = result }
+            started.signal()
+            if case .success(let socket) = result { self.read(socket) }
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        started.wait()
+        switch outcome.withLock({ $0 }) {
+        case .success(let socket)?: return socket
+        case .failure(let error)?:
+            state.withLock { $0.startError = error.message }
+            throw error
+        case nil: throw SpawnError(executable: bubblewrap, message: "the sandbox did not start")
+        }
+    }
+
+    /// Spawns bwrap with the agent and waits for `ready`; returns the runner's end of the socket.
+    private func launch() -> Result<Int32, SpawnError> {
         var pair: [Int32] = [-1, -1]
         let pairError = pair.withUnsafeMutableBufferPointer { ci_socketpair($0.baseAddress) }
-        guard pairError == 0 else { throw SpawnError(executable: bubblewrap, message: String(cString: strerror(pairError))) }
+        guard pairError == 0 else { return .failure(SpawnError(executable: bubblewrap, message: String(cString: strerror(pairError)))) }
         let log = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         defer { if log >= 0 { Glibc.close(log) } }
         let spec = ProcessSpec(
@@ -83,28 +109,20 @@ public final class BubblewrapJobSession: JobSession {
             pid = try ChildProcess.start(spec, output: log >= 0 ? log : 2, cgroups: cgroupFiles, pass: pair[1])
         } catch {
             Glibc.close(pair[0])
-            state.withLock { $0.startError = error.message }
-            throw error
+            return .failure(error)
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         guard let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready" else {
             Glibc.close(pair[0])
             _ = ci_wait(pid)
-            let message =
-                "the sandbox did not start: "
-                + ((try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "no message")
-            state.withLock { $0.startError = message }
-            throw SpawnError(executable: bubblewrap, message: message)
+            let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            return .failure(SpawnError(executable: bubblewrap, message: "the sandbox did not start: " + (log.isEmpty ? "no message" : log)))
         }
         state.withLock {
             $0.socket = pair[0]
             $0.bwrapPID = pid
         }
-        let socket = pair[0]
-        let reader = Thread { [self] in self.read(socket) }
-        reader.stackSize = 512 << 10
-        reader.start()
-        return pair[0]
+        return .success(pair[0])
     }
 
     /// Reads the agent's reports until the socket ends; wakes the step each is about.
@@ -123,11 +141,19 @@ public final class BubblewrapJobSession: JobSession {
             }
             if let wake { ci_eventfd_signal(wake) }
         }
-        // The agent is gone: every step still waiting ends.
+        // The agent is gone: every step still waiting ends. Unless the session is closing, say how
+        // bwrap ended.
+        let (closing, pid) = state.withLock { ($0.closed, $0.bwrapPID) }
+        var how = ""
+        if !closing, pid > 0 {
+            let status = ci_wait(pid)
+            state.withLock { $0.bwrapPID = 0 }
+            how = status > 128 ? " (killed by signal \(status - 128))" : " (exit status \(status))"
+        }
         let wakes = state.withLock { value -> [Int32] in
             value.ended = true
             for id in value.pending.keys where value.pending[id]?.status == nil && value.pending[id]?.failure == nil {
-                value.pending[id]?.failure = "the sandbox ended unexpectedly"
+                value.pending[id]?.failure = "the sandbox ended unexpectedly" + how
             }
             return value.pending.values.map(\.wake)
         }
@@ -211,7 +237,13 @@ public final class BubblewrapJobSession: JobSession {
         }
         control.detach()
         let outcome = state.withLock { $0.pending[id] }
-        if let failure = outcome?.failure { throw SpawnError(executable: spec.executable, message: failure) }
+        if var failure = outcome?.failure {
+            if state.withLock({ $0.ended }) {
+                let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                if !log.isEmpty { failure += " (\(log.suffix(600)))" }
+            }
+            throw SpawnError(executable: spec.executable, message: failure)
+        }
         return outcome?.status ?? 255
     }
 

@@ -1,4 +1,5 @@
 import CSpawn
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -20,9 +21,15 @@ public final class ChildProcess: Sendable {
     public let pid: pid_t
     private let outputDescriptor: Int32
 
-    private init(pid: pid_t, outputDescriptor: Int32) {
+    /// The job's tracking id, found in the environment of the processes the child starts.
+    private let trackingID: String?
+    /// Whether the child has been reaped (after which its pid may name another process).
+    private let reaped = Mutex(false)
+
+    private init(pid: pid_t, outputDescriptor: Int32, trackingID: String?) {
         self.pid = pid
         self.outputDescriptor = outputDescriptor
+        self.trackingID = trackingID
     }
 
     /// Starts `spec` in a new session. Standard input is `/dev/null`; standard output and error
@@ -35,7 +42,7 @@ public final class ChildProcess: Sendable {
         defer { close(fds[1]) }
         do {
             let pid = try start(spec, output: fds[1], cgroups: cgroups)
-            return ChildProcess(pid: pid, outputDescriptor: fds[0])
+            return ChildProcess(pid: pid, outputDescriptor: fds[0], trackingID: spec.environment["RUNNER_TRACKING_ID"])
         } catch {
             close(fds[0])
             throw error
@@ -91,9 +98,9 @@ public final class ChildProcess: Sendable {
     /// left in the pipe is drained; then reaps it. Blocks: call it off the cooperative pool.
     /// Returns the exit code, or 128 + the signal that killed it.
     public func pump(_ sink: (UnsafeRawBufferPointer) -> Void) -> Int32 {
-        withoutActuallyEscaping(sink) { sink in
+        let pumped = withoutActuallyEscaping(sink) { sink in
             var box = SinkBox(sink: sink)
-            let status = withUnsafeMutablePointer(to: &box) { pointer in
+            return withUnsafeMutablePointer(to: &box) { pointer in
                 ci_pump(
                     pid, outputDescriptor,
                     { context, data, length in
@@ -102,17 +109,39 @@ public final class ChildProcess: Sendable {
                         box.pointee.sink(UnsafeRawBufferPointer(start: data, count: Int(length)))
                     }, pointer)
             }
-            close(outputDescriptor)
-            return status
         }
+        close(outputDescriptor)
+        // Reap under the lock, so that no signal can reach a process that reused the pid.
+        let status = reaped.withLock { reaped in
+            reaped = true
+            return ci_wait(pid)
+        }
+        return pumped < 0 ? pumped : status
     }
 
     /// Sends `signal` to the process's whole group (it and the children that did not leave it).
+    /// Once the process has been reaped, its pid may name another process's group, so only the
+    /// members that carry the job's tracking id are signalled, one by one.
     @discardableResult
-    public func signalGroup(_ signal: Int32) -> Bool { ci_kill_group(pid, signal) == 0 }
+    public func signalGroup(_ signal: Int32) -> Bool {
+        let sent = reaped.withLock { reaped -> Bool? in reaped ? nil : ci_kill_group(pid, signal) == 0 }
+        if let sent { return sent }
+        guard let trackingID else { return false }
+        let members = ProcessTable.members(ofGroup: pid).filter {
+            ProcessTable.environment(of: $0, contains: "RUNNER_TRACKING_ID=" + trackingID)
+        }
+        for member in members { kill(member, signal) }
+        return !members.isEmpty
+    }
 
     /// Whether the process group still has live members (zombies waiting to be reaped do not count).
-    public var groupIsAlive: Bool { !ProcessTable.members(ofGroup: pid).isEmpty }
+    public var groupIsAlive: Bool {
+        let leaderRunning = reaped.withLock { !$0 }
+        let members = ProcessTable.members(ofGroup: pid)
+        if leaderRunning { return !members.isEmpty }
+        guard let trackingID else { return false }
+        return members.contains { ProcessTable.environment(of: $0, contains: "RUNNER_TRACKING_ID=" + trackingID) }
+    }
 }
 
 /// Reads the kernel's process table (`/proc`).
@@ -127,25 +156,41 @@ public enum ProcessTable {
         processes().filter { $0.session == session && $0.state != "Z" }.map(\.pid)
     }
 
-    /// Every process: pid, state, parent, group and session, from `/proc/<pid>/stat`.
-    public static func processes() -> [(pid: pid_t, state: Character, parent: pid_t, group: pid_t, session: pid_t)] {
+    /// One process as `/proc/<pid>/stat` describes it.
+    public struct Entry: Sendable, Hashable {
+        /// Its id, state (`R`, `S`, `Z`, …), parent, process group and session.
+        public var pid: pid_t, state: Character, parent: pid_t, group: pid_t, session: pid_t
+        /// When it started, in clock ticks after boot: with the pid, it names one process even
+        /// after its pid is reused.
+        public var startTime: UInt64
+    }
+
+    /// The start time of `pid`, or nil when it does not exist.
+    public static func startTime(of pid: pid_t) -> UInt64? { entry(pid)?.startTime }
+
+    /// Every process.
+    public static func processes() -> [Entry] {
         guard let directory = opendir("/proc") else { return [] }
         defer { closedir(directory) }
-        var result: [(pid_t, Character, pid_t, pid_t, pid_t)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        var result: [Entry] = []
+        while let item = readdir(directory) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard let pid = pid_t(name), let stat = readSmallFile("/proc/\(name)/stat") else { continue }
-            // The command is in parentheses and may hold spaces; the fields after the last ')' are fixed.
-            guard let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 4, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
-                let session = pid_t(fields[3])
-            else { continue }
-            result.append((pid, state, parent, group, session))
+            if let pid = pid_t(name), let process = entry(pid) { result.append(process) }
         }
         return result
+    }
+
+    static func entry(_ pid: pid_t) -> Entry? {
+        guard let stat = readSmallFile("/proc/\(pid)/stat") else { return nil }
+        // The command is in parentheses and may hold spaces; the fields after the last ')' are fixed.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
+            let session = pid_t(fields[3]), let start = UInt64(fields[19])
+        else { return nil }
+        return Entry(pid: pid, state: state, parent: parent, group: group, session: session, startTime: start)
     }
 
     /// Whether `pid`'s environment has the entry `entry` (`NAME=value`). False when it cannot be

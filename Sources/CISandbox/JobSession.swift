@@ -97,7 +97,8 @@ public protocol JobSession: Sendable {
 /// sessions, of the job's cgroup, and any process that still carries the job's tracking id (one
 /// that escaped with `setsid` or a double fork), SIGTERM, then SIGKILL.
 public final class HostJobSession: JobSession {
-    private let groups = Mutex<[pid_t]>([])
+    /// The steps' process groups (and sessions): each leader's pid and start time.
+    private let groups = Mutex<[(pid: pid_t, start: UInt64?)]>([])
     /// How long leftover processes get after SIGTERM when the session closes.
     public let closeGrace: Duration
     /// The job's tracking id (`RUNNER_TRACKING_ID`).
@@ -128,7 +129,8 @@ public final class HostJobSession: JobSession {
         let cgroupFiles = cgroup?.openProcsFiles() ?? []
         defer { for descriptor in cgroupFiles { Glibc.close(descriptor) } }
         let child = try ChildProcess.spawn(spec, cgroups: cgroupFiles)
-        groups.withLock { $0.append(child.pid) }
+        let start = ProcessTable.startTime(of: child.pid)
+        groups.withLock { $0.append((child.pid, start)) }
         control.attach(child)
         let status = await Self.offThePool { child.pump(output) }
         control.detach()
@@ -146,7 +148,13 @@ public final class HostJobSession: JobSession {
 
     /// Stops what the job's steps left running.
     public func close() async {
-        let sessions = Set(groups.withLock { $0 })
+        // A group's id stays ours while any member lives (the kernel does not reuse it), unless
+        // the leader is gone and a new process took its pid: then the pid names someone else's.
+        let sessions = Set(
+            groups.withLock { $0 }.filter { group in
+                guard let now = ProcessTable.startTime(of: group.pid) else { return true }
+                return now == group.start
+            }.map(\.pid))
         let ownPID = getpid()
         let inCgroup = cgroup?.processes ?? []
         var leftovers = Set<pid_t>()

@@ -5,7 +5,7 @@
 /// read-write; a private `/tmp`, `/dev` and `/proc`; new PID, IPC and UTS namespaces (steps cannot
 /// see or signal the runner or other jobs); a new session; the sandbox dies with the runner.
 /// `hiddenPaths` (the runner's home, the other runs' directories) are covered by empty tmpfs
-/// mounts, then `readOnlyPaths` (toolchains on the runner's PATH, the agent's executable) are
+/// mounts (read-only once the binds below them exist), then `readOnlyPaths` (toolchains on the runner's PATH, the agent's executable) are
 /// bound back read-only. The network is shared unless `network` is false. The Docker socket is
 /// reachable unless `dockerAccess` is false.
 public struct SandboxPolicy: Sendable, Hashable {
@@ -59,6 +59,8 @@ public struct SandboxPolicy: Sendable, Hashable {
         if !dockerAccess {
             for socket in dockerSockets { arguments += ["--ro-bind", "/dev/null", socket] }
         }
+        // The covers are read-only too, so writing there fails instead of vanishing.
+        for path in hiddenPaths.sorted(by: { $0.count < $1.count }) { arguments += ["--remount-ro", path] }
         arguments += ["--chdir", workspace]
         return arguments
     }

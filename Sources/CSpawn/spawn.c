@@ -138,7 +138,10 @@ struct waiter_args {
 
 static void *wait_in_thread(void *raw) {
     struct waiter_args *args = raw;
-    args->status = ci_wait(args->pid);
+    // Wait for the exit without reaping: the caller reaps, so the pid stays ours until then.
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)args->pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {}
+    args->status = 0;
     char byte = 1;
     ssize_t ignored = write(args->wake_fd, &byte, 1);
     (void)ignored;
@@ -214,17 +217,14 @@ int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
     pump_loop(out_fd, exit_fd, sink, context, buffer, PUMP_BUFFER);
     free(buffer);
 
-    int status;
     if (threaded) {
         pthread_join(waiter, NULL);
         close(wake[0]);
         close(wake[1]);
-        status = args.status;
     } else {
         close(exit_fd);
-        status = ci_wait(pid);
     }
-    return status;
+    return 0;
 }
 
 void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context) {

@@ -118,6 +118,41 @@ import Testing
         #expect(events.jobResults == ["first": "success"])
     }
 
+    @Test(arguments: ["none", "bwrap"])
+    func theRunnersEnvironmentNeverReachesAStep(sandbox: String) throws {
+        try #require(Binary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "w.yml",
+            """
+            on: push
+            jobs:
+              env:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: |
+                      env | sort
+                      cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c 'runner-only-value' || true
+                      echo "done"
+            """)
+        let leaks = [
+            "DOCKER_HOST": "tcp://runner-only-value", "SSH_AUTH_SOCK": "/tmp/runner-only-value", "GITHUB_TOKEN": "runner-only-value",
+            "AWS_SECRET_ACCESS_KEY": "runner-only-value", "MY_PASSWORD": "runner-only-value",
+        ]
+        let result = try Binary.run(
+            ["run", path, "--sandbox", sandbox, "--json"], environment: leaks.merging(["CI_RUNNER_HOME": directory.path + "/home"]) { $1 })
+        let events = RunEvents(ndjson: result.output)
+        let output = events.output()
+        #expect(output.contains("done"), "\(result.error)")
+        for name in leaks.keys { #expect(!output.contains(name + "="), "\(name) leaked into the step") }
+        #expect(!output.contains("runner-only-value"))
+        if sandbox == "bwrap" {
+            // No process the step can see (the agent included) holds the runner's environment.
+            #expect(output.contains("\n0\ndone"), "\(output)")
+        }
+        #expect(output.contains("GITHUB_ACTIONS=true") && output.contains("RUNNER_TRACKING_ID=ci-runner_"))
+    }
+
     @Test func noColorIsRespected() throws {
         let console = Console.standard(environment: ["NO_COLOR": "1"])
         #expect(console.outputStyle == .plain)

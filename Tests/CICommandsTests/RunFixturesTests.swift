@@ -13,7 +13,7 @@ import Testing
     static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
 
     /// Runs the fixture `name` and returns every way it differs from its expectations.
-    static func check(_ name: String) throws -> [String] {
+    static func check(_ name: String, sandbox: String) throws -> [String] {
         let folder = root + "/" + name
         let expected = try JSONValue.parse(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/expected.json"))))
         let scratch = try TemporaryDirectory()
@@ -23,7 +23,11 @@ import Testing
         if case .object(let members)? = expected["env"] {
             for member in members { environment[member.key] = member.value.stringValue ?? "" }
         }
-        let arguments = ["run", "workflow.yml", "--json"] + (expected["args"]?.arrayValue ?? []).map { $0.stringValue ?? "" }
+        // Every step's processes carry this mark, so the checks below see only this run's.
+        let mark = "CI_FIXTURE_MARK=" + UUID().uuidString
+        let arguments =
+            ["run", "workflow.yml", "--json", "--sandbox", sandbox, "--env", mark]
+            + (expected["args"]?.arrayValue ?? []).map { $0.stringValue ?? "" }
         let started = Date()
         let result = try Binary.run(arguments, in: work, environment: environment, interruptOn: expected["interrupt_on"]?.stringValue)
         let seconds = Date().timeIntervalSince(started)
@@ -73,7 +77,7 @@ import Testing
             problems += texts(expected["logs"], in: logs, what: "saved logs")
         }
         if let pattern = expected["no_process_matching"]?.stringValue {
-            for survivor in processes(matching: pattern) { problems.append("process still running after the run: \(survivor)") }
+            for survivor in processes(matching: pattern, mark: mark) { problems.append("process still running after the run: \(survivor)") }
         }
         return problems
     }
@@ -90,20 +94,22 @@ import Testing
         return problems
     }
 
-    /// Command lines of live processes that contain `pattern`.
-    static func processes(matching pattern: String) -> [String] {
+    /// Live processes whose command line is `pattern` and whose environment has `mark`.
+    static func processes(matching pattern: String, mark: String) -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { Int($0) != nil }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return entries.compactMap { name in
+            guard let pid = Int32(name), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
             let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            return line == pattern ? "\(pid): \(line)" : nil
+            guard line == pattern, let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+            return String(decoding: environment, as: UTF8.self).split(separator: "\0").contains { $0 == mark } ? "\(pid): \(line)" : nil
         }
     }
 
-    @Test(arguments: names) func fixture(_ name: String) throws {
+    /// Each fixture as host processes and in the bubblewrap sandbox.
+    @Test(arguments: names, ["none", "bwrap"]) func fixture(_ name: String, sandbox: String) throws {
         try #require(Binary.isBuilt, "needs .build/debug/ci-runner")
-        let problems = try Self.check(name)
-        #expect(problems.isEmpty, "\(name):\n\(problems.joined(separator: "\n"))")
+        let problems = try Self.check(name, sandbox: sandbox)
+        #expect(problems.isEmpty, "\(name) (sandbox \(sandbox)):\n\(problems.joined(separator: "\n"))")
     }
 
     @Test func everyFeatureHasAFixture() {

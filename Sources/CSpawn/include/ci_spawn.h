@@ -52,7 +52,8 @@ typedef void (*ci_output_sink)(void *context, const char *data, long length);
 
 /// Reads `out_fd` and calls `sink` with each chunk until the child `pid` has exited and the
 /// output it left in the pipe is drained; output from descendants that outlive it is not waited
-/// for. Then reaps the child. Returns its exit code (0-255), 128+signal, or -errno.
+/// for. The child is not reaped (call ci_wait): until then its pid cannot be reused. Returns 0
+/// or -errno.
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
 
 /// Like ci_pump, for a process that is not our child (it runs in a sandbox): reads `out_fd`

@@ -1,0 +1,193 @@
+import CISandbox
+import CITestSupport
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Job sessions with real processes: nothing a job started survives it, in every mode; the
+/// bubblewrap sandbox's namespaces; the policy as a pure function.
+@Suite(.serialized) struct JobSessionTests {
+    final class Collected: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+        var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// A job's directories in a scratch folder.
+    static func paths(_ scratch: TemporaryDirectory, _ name: String) throws -> SandboxSettings.JobPaths {
+        let root = scratch.path + "/" + name
+        for folder in ["workspace", "temp", "home", "tools"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        }
+        return SandboxSettings.JobPaths(
+            name: name, root: root, workspace: root + "/workspace", temp: root + "/temp", home: root + "/home", toolCache: root + "/tools")
+    }
+
+    static func run(_ session: any JobSession, _ script: String, in paths: SandboxSettings.JobPaths) async throws -> (Int32, String) {
+        let collected = Collected()
+        let status = try await session.run(
+            ProcessSpec(
+                executable: "/bin/bash", arguments: ["-c", script], environment: ["PATH": "/usr/bin:/bin"],
+                workingDirectory: paths.workspace),
+            control: ProcessControl(grace: .milliseconds(500)), output: { chunk in collected.bytes.withLock { $0 += chunk } })
+        return (status, collected.text)
+    }
+
+    static func alive(_ marker: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = pid_t(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(marker) ? pid : nil
+        }
+    }
+
+    /// Starts a setsid daemon, a nohup'd process and a double fork, returns; then closes the session.
+    static let escapes = """
+        setsid sleep 1301 >/dev/null 2>&1 </dev/null &
+        nohup sleep 1302 >/dev/null 2>&1 &
+        ( ( exec sleep 1303 >/dev/null 2>&1 & ) & )
+        sleep 0.2
+        echo started
+        """
+
+    static var modes: [String] {
+        var modes = ["none", "none+cgroup"]
+        if case .success = Bubblewrap.probe(environment: ["PATH": "/usr/bin:/bin"]) { modes.append("bwrap") }
+        return modes
+    }
+
+    static func session(_ mode: String, _ paths: SandboxSettings.JobPaths, hide: [String] = []) throws -> any JobSession {
+        switch mode {
+        case "bwrap":
+            guard case .success(let bwrap) = Bubblewrap.probe(environment: ["PATH": "/usr/bin:/bin"]) else { throw CancellationError() }
+            var settings = SandboxSettings(mode: .bubblewrap(bwrap), agentCommand: [Binary.path, "sandbox-agent"], hiddenPaths: hide)
+            settings.readOnlyPaths = [Binary.path]
+            return settings.makeSession(for: paths)
+        case "none+cgroup":
+            return SandboxSettings(mode: .none, useCgroups: true).makeSession(for: paths)
+        default:
+            return SandboxSettings(mode: .none, useCgroups: false).makeSession(for: paths)
+        }
+    }
+
+    @Test(arguments: modes)
+    func noProcessOfAFinishedJobSurvives(mode: String) async throws {
+        try #require(mode != "bwrap" || Binary.isBuilt)
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "leftovers")
+        let session = try Self.session(mode, paths)
+        let (status, output) = try await Self.run(session, Self.escapes, in: paths)
+        #expect(status == 0 && output.contains("started"), "\(output)")
+        #expect(!Self.alive("sleep 130").isEmpty, "the escapes were running before the job ended")
+        await session.close()
+        try await Task.sleep(for: .milliseconds(100))
+        let survivors = Self.alive("sleep 130")
+        #expect(survivors.isEmpty, "\(mode): \(survivors) survived the job")
+        for pid in survivors { kill(pid, SIGKILL) }
+    }
+
+    @Test func theSandboxHasItsOwnPIDsAReadOnlyRootAndPrivateTmp() async throws {
+        try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "namespaces")
+        let secret = scratch.path + "/hidden"
+        try FileManager.default.createDirectory(atPath: secret, withIntermediateDirectories: true)
+        try Data("top secret".utf8).write(to: URL(fileURLWithPath: secret + "/key"))
+        let session = try Self.session("bwrap", paths, hide: [secret])
+        defer { Task { await session.close() } }
+        let (status, output) = try await Self.run(
+            session,
+            """
+            echo "pids: $(ls /proc | grep -c '^[0-9]')"
+            echo "self: $$"
+            touch /usr/ci-runner-test 2>/dev/null && echo "root writable" || echo "root read-only"
+            touch /tmp/private && echo "tmp writable"
+            echo data > "$PWD/file" && echo "workspace writable"
+            cat \(secret)/key 2>/dev/null || echo "hidden"
+            touch \(secret)/new 2>/dev/null && echo "hidden writable" || echo "hidden read-only"
+            """, in: paths)
+        #expect(status == 0, "\(output)")
+        let pids = output.split(separator: "\n").first { $0.hasPrefix("pids: ") }.flatMap { Int($0.dropFirst(6)) } ?? 999
+        #expect(pids < 10, "only the sandbox's own processes are visible: \(output)")
+        #expect(output.contains("root read-only") && output.contains("tmp writable") && output.contains("workspace writable"))
+        #expect(output.contains("hidden\n") && output.contains("hidden read-only") && !output.contains("top secret"))
+        #expect(FileManager.default.fileExists(atPath: paths.workspace + "/file"))
+    }
+
+    @Test func aStoppedStepInTheSandboxGetsSIGTERMThenSIGKILL() async throws {
+        try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "stop")
+        let session = try Self.session("bwrap", paths)
+        let control = ProcessControl(grace: .milliseconds(300))
+        let collected = Collected()
+        let started = ContinuousClock.now
+        Task {
+            try? await Task.sleep(for: .milliseconds(300))
+            control.stop(.timeout)
+        }
+        let status = try await session.run(
+            ProcessSpec(
+                executable: "/bin/bash", arguments: ["-c", "trap 'echo got TERM' TERM; while true; do sleep 0.05; done"],
+                environment: ["PATH": "/usr/bin:/bin"], workingDirectory: paths.workspace),
+            control: control, output: { chunk in collected.bytes.withLock { $0 += chunk } })
+        await session.close()
+        #expect(status == 128 + SIGKILL, "the trap ignored SIGTERM, so SIGKILL ended it: \(collected.text)")
+        #expect(collected.text.contains("got TERM"))
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(control.reason == .timeout)
+    }
+
+    @Test func thePolicyIsAPureFunctionOfTheJobsSettings() {
+        let policy = SandboxPolicy(
+            workspace: "/r/jobs/a/workspace", temp: "/r/jobs/a/temp", home: "/r/jobs/a/home", toolCache: "/r/jobs/a/tools",
+            hiddenPaths: ["/r", "/home/me"], readOnlyPaths: ["/home/me/.pyenv"], network: false, dockerAccess: false,
+            dockerSockets: ["/run/docker.sock"])
+        let arguments = policy.arguments()
+        #expect(arguments == policy.arguments())
+        let text = arguments.joined(separator: " ")
+        #expect(
+            text.hasPrefix("--die-with-parent --new-session --unshare-pid --unshare-ipc --unshare-uts --unshare-cgroup-try --unshare-net"))
+        #expect(text.contains("--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --tmpfs /var/tmp --tmpfs /r --tmpfs /home/me"))
+        #expect(text.contains("--ro-bind /home/me/.pyenv /home/me/.pyenv --bind /r/jobs/a/workspace /r/jobs/a/workspace"))
+        #expect(text.contains("--ro-bind /dev/null /run/docker.sock --remount-ro /r --remount-ro /home/me --chdir /r/jobs/a/workspace"))
+        let open = SandboxPolicy(workspace: "/w", temp: "/t", home: "/h", toolCache: "/c").arguments()
+        #expect(!open.contains("--unshare-net") && !open.contains("/dev/null"))
+    }
+
+    @Test func cgroupsLimitAndKillAJobsProcesses() async throws {
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "cgroup")
+        guard let cgroup = JobCgroup.create(name: "test", pidsLimit: 50, memoryLimit: 256 << 20) else {
+            // No writable cgroup on this host: nothing to test.
+            return
+        }
+        #expect(cgroup.summary.contains("pids.max 50"))
+        let session = HostJobSession(cgroup: cgroup)
+        let (_, output) = try await Self.run(
+            session,
+            """
+            python3 - <<'PY'
+            import os, time
+            started = 0
+            for _ in range(80):
+                try:
+                    if os.fork() == 0:
+                        time.sleep(30)
+                        os._exit(0)
+                    started += 1
+                except OSError:
+                    break
+            print("running: %d" % started)
+            PY
+            """, in: paths)
+        let running = Int(output.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        #expect(running < 50, "pids.max stopped the forks: \(output)")
+        #expect(!cgroup.processes.isEmpty)
+        await session.close()
+        #expect(cgroup.processes.isEmpty)
+    }
+}
