@@ -8,6 +8,9 @@ extension OutputFormat: ExpressibleByArgument {}
 public struct Validate: ParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        // Named explicitly: ArgumentParser compares every path argument with each subcommand's
+        // name, and a derived name costs a String(describing:) each time.
+        commandName: "validate",
         abstract: "Check workflow files for errors, with a line, column and caret for each.",
         discussion: """
             PATH is a workflow file, or a directory: its .github/workflows/ (or, if it has none, the \

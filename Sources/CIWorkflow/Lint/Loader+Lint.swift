@@ -59,32 +59,38 @@ extension Loader {
     }
 
     /// `${ secrets.X }` in a script: shell parameter syntax where `${{ secrets.X }}` was meant.
+    ///
+    /// Works on the UTF-8 bytes: a context name is ASCII letters, so a name that runs on into
+    /// another letter (ASCII or not) is not followed by '.' and is skipped either way.
     private mutating func lintSingleBraces(_ script: String, node: Node, source: SourceText) {
         // Only `${` not followed by `{` can start a finding; most scripts have none.
         guard Self.hasSingleBrace(script) else { return }
-        let scalars = Array(script.unicodeScalars)
+        let bytes = Array(script.utf8)
+        let count = bytes.count
+        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
         var seen: [String: Int] = [:]
         var index = 0
-        while index + 1 < scalars.count {
-            guard scalars[index] == "$", scalars[index + 1] == "{", index + 2 >= scalars.count || scalars[index + 2] != "{" else {
+        while index + 1 < count {
+            guard bytes[index] == 0x24, bytes[index + 1] == 0x7B, index + 2 >= count || bytes[index + 2] != 0x7B else {
                 index += 1
                 continue
             }
             var cursor = index + 2
-            while cursor < scalars.count, scalars[cursor] == " " { cursor += 1 }
+            while cursor < count, bytes[cursor] == 0x20 { cursor += 1 }
             let nameStart = cursor
-            while cursor < scalars.count, scalars[cursor].properties.isAlphabetic { cursor += 1 }
-            let name = String(String.UnicodeScalarView(scalars[nameStart..<cursor]))
-            guard Self.contextNames.contains(name.lowercased()), cursor < scalars.count, scalars[cursor] == "." else {
+            while cursor < count, isLetter(bytes[cursor]) { cursor += 1 }
+            guard cursor < count, bytes[cursor] == 0x2E,
+                Self.contextNames.contains(String(decoding: bytes[nameStart..<cursor], as: UTF8.self).lowercased())
+            else {
                 index += 1
                 continue
             }
-            guard let close = scalars[cursor...].firstIndex(where: { $0 == "}" || $0 == "\n" }), scalars[close] == "}" else {
+            guard let close = bytes[cursor...].firstIndex(where: { $0 == 0x7D || $0 == 0x0A }), bytes[close] == 0x7D else {
                 index += 1
                 continue
             }
-            let written = String(String.UnicodeScalarView(scalars[index...close]))
-            let inner = String(String.UnicodeScalarView(scalars[nameStart..<close])).trimmingWhitespace()
+            let written = String(decoding: bytes[index...close], as: UTF8.self)
+            let inner = String(decoding: bytes[nameStart..<close], as: UTF8.self).trimmingWhitespace()
             let occurrence = seen[written, default: 0]
             seen[written] = occurrence + 1
             let start = location(node.mark)

@@ -13,11 +13,7 @@ enum InputCheck {
         let count = input.count
         while index < count {
             // Runs of printable ASCII, the bulk of a workflow, are skipped in one tight loop.
-            index = input.withUnsafeBufferPointer { buffer in
-                var position = index
-                while position < count, buffer[position] >= 0x20 && buffer[position] < 0x7F { position += 1 }
-                return position
-            }
+            index = input.withUnsafeBufferPointer { skipPrintableASCII($0, from: index) }
             guard index < count else { break }
             let byte = input[index]
             switch byte {
@@ -58,6 +54,27 @@ enum InputCheck {
             index += 1
         }
         return output
+    }
+
+    /// The offset of the first byte at or after `start` that is not printable ASCII (0x20...0x7E),
+    /// looking at eight bytes at a time.
+    private static func skipPrintableASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var position = start
+        let count = buffer.count
+        if let base = UnsafeRawPointer(buffer.baseAddress) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while position + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                // A byte below 0x20, or one of 0x7F and above, sets its high bit in `below` or `above`.
+                let below = (word &- ones &* 0x20) & ~word & highs
+                let above = (word | (word &+ ones)) & highs
+                if below | above != 0 { break }
+                position += 8
+            }
+        }
+        while position < count, buffer[position] >= 0x20 && buffer[position] < 0x7F { position += 1 }
+        return position
     }
 
     /// The length of the valid UTF-8 sequence at `index`, or an error if it is invalid or not printable.
