@@ -149,7 +149,7 @@ extension Loader {
                 }
             }
         }
-        guard case .success(let expansion) = MatrixExpansion.expand(definition) else { return }
+        guard let expansion = MatrixExpansion.outline(definition) else { return }
         for unused in expansion.unusedExcludes {
             guard let item = excludeNode?.sequence?[unused] else { continue }
             let stray = item.mapping?.first { pair in
@@ -169,12 +169,12 @@ extension Loader {
                     at: item.mark)
             }
         }
-        if expansion.combinations.isEmpty {
+        if expansion.count == 0 {
             error(.matrix, "the matrix of job '\(job)' excludes every combination, so the job would never run", at: node.mark)
-        } else if expansion.combinations.count > MatrixExpansion.maximumJobs {
+        } else if expansion.count > MatrixExpansion.maximumJobs {
             error(
                 .matrix,
-                "the matrix of job '\(job)' produces \(expansion.combinations.count) jobs; GitHub allows at most \(MatrixExpansion.maximumJobs) per matrix",
+                "the matrix of job '\(job)' produces \(expansion.count) jobs; GitHub allows at most \(MatrixExpansion.maximumJobs) per matrix",
                 at: node.mark)
         }
     }

@@ -2,6 +2,12 @@ import CIBasics
 import CIYAML
 import OrderedCollections
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How a workflow is loaded.
 public struct LoadOptions: Sendable {
     /// Bounds on the YAML input.
@@ -56,13 +62,28 @@ public enum WorkflowLoader {
         var loader = Loader(source: source, checker: options.expressionChecker)
         loader.diagnostics += document.warnings.map { $0.diagnostic(path: path) }
         loader.diagnostics += document.errors.map { $0.diagnostic(path: path) }
-        if let root = document.root { loader.reportMergeKeys(root) }
+        // A merge key is a plain `<<`, so a file without those two bytes has none to report.
+        if let root = document.root, Self.containsLessLess(bytes) { loader.reportMergeKeys(root) }
         let workflow = loader.loadWorkflow(document.root)
         if let workflow, let root = document.root {
             loader.checkJobGraph(workflow)
             if options.lint { loader.lint(root: root, workflow: workflow, source: source) }
         }
         return LoadResult(workflow: workflow, diagnostics: loader.diagnostics.sortedUnique(), source: source, document: document)
+    }
+
+    /// Whether `bytes` hold `<<` somewhere.
+    static func containsLessLess(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var start = 0
+            while start < buffer.count, let found = memchr(base + start, 0x3C, buffer.count - start) {
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if index + 1 < buffer.count && buffer[index + 1] == 0x3C { return true }
+                start = index + 1
+            }
+            return false
+        }
     }
 
     /// Loads a workflow from a string.

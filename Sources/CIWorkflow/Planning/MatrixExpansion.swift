@@ -88,6 +88,54 @@ public enum MatrixExpansion {
         return .success(Expansion(combinations: combinations, unusedExcludes: unusedExcludes))
     }
 
+    /// What `expand(definition)` gives when it succeeds — how many combinations, and which
+    /// `exclude` rows removed nothing — computed on combination numbers instead of dictionaries.
+    /// Nil when `expand` would fail (or, for a matrix too large to number, what `expand` says).
+    static func outline(_ definition: MatrixDefinition) -> (count: Int, unusedExcludes: [Int])? {
+        var axes: [[JSONValue]] = []
+        var axisIndex: [String: Int] = [:]
+        var total = 1
+        for (name, axis) in definition.axes {
+            guard case .values(let values) = axis, !name.containsExpression && !values.contains(where: \.containsExpression) else {
+                return nil
+            }
+            axisIndex[name] = axes.count
+            axes.append(values)
+            total = total.multipliedReportingOverflow(by: values.count).overflow ? Int.max : total * values.count
+        }
+        guard case .success(let exclude) = rows(definition.exclude, evaluated: false),
+            case .success(let include) = rows(definition.include, evaluated: false)
+        else { return nil }
+        guard total <= 1 << 20 else {
+            guard case .success(let expansion) = expand(definition) else { return nil }
+            return (expansion.combinations.count, expansion.unusedExcludes)
+        }
+        // Combination `c` takes value `(c / strides[a]) % axes[a].count` of axis `a`; the first
+        // axis varies slowest, as in `expand`.
+        var strides = [Int](repeating: 1, count: axes.count)
+        for axis in axes.indices.reversed().dropFirst() { strides[axis] = strides[axis + 1] * axes[axis + 1].count }
+        func value(_ combination: Int, _ axis: Int) -> JSONValue { axes[axis][(combination / strides[axis]) % axes[axis].count] }
+        var combinations = axes.isEmpty ? [] : Array(0..<total)
+
+        var unusedExcludes: [Int] = []
+        for (index, row) in exclude.enumerated() {
+            let before = combinations.count
+            combinations.removeAll { combination in
+                row.allSatisfy { key, pattern in axisIndex[key].map { partialMatch(pattern, value(combination, $0)) } ?? false }
+            }
+            if combinations.count == before { unusedExcludes.append(index) }
+        }
+
+        var count = combinations.count
+        for row in include {
+            let matched = combinations.contains { combination in
+                row.allSatisfy { key, wanted in axisIndex[key].map { value(combination, $0) == wanted } ?? true }
+            }
+            if !matched { count += 1 }
+        }
+        return (count, unusedExcludes)
+    }
+
     private static func rows(_ rows: MatrixRows?, evaluated: Bool) -> Result<[OrderedDictionary<String, JSONValue>], Dynamic> {
         switch rows {
         case nil: return .success([])
