@@ -1,5 +1,6 @@
 import ArgumentParser
 import CIBasics
+import CIEngine
 import Foundation
 
 /// `ci-runner logs`: print the saved logs of a run.
@@ -42,19 +43,21 @@ public struct Logs: ParsableCommand {
             console.errorLine("error: no runs yet in \(runs)")
             return 1
         }
-        let logs = runs + "/" + id + "/logs"
-        guard let folders = try? FileManager.default.contentsOfDirectory(atPath: logs) else {
+        guard let jobs = LogStore.saved(runDirectory: runs + "/" + id) else {
             console.errorLine("error: no logs for run '\(id)' in \(runs)")
             return 1
         }
         var printed = false
-        for folder in folders.sorted() where job.map({ folder == $0.fileSafeJobName }) ?? true {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: logs + "/" + folder)) ?? []).sorted()
-            for file in files {
-                if let step, !file.hasPrefix(String(format: "%02d-", step)) { continue }
-                guard let data = FileManager.default.contents(atPath: logs + "/" + folder + "/" + file) else { continue }
-                console.line(console.outputStyle.paint("── \(folder) / \(file)", .bold))
-                console.write(String(decoding: data, as: UTF8.self))
+        for saved in jobs where job.map({ saved.name == LogStore.jobFileName($0) }) ?? true {
+            if let step {
+                for part in saved.steps where part.number == step {
+                    console.line(console.outputStyle.paint("── \(saved.name) / step \(part.number): \(part.name)", .bold))
+                    console.write(part.output)
+                    printed = true
+                }
+            } else {
+                console.line(console.outputStyle.paint("── \(saved.name)", .bold))
+                console.write(saved.text)
                 printed = true
             }
         }
@@ -63,16 +66,5 @@ public struct Logs: ParsableCommand {
             return 1
         }
         return 0
-    }
-}
-
-extension String {
-    /// The folder name LogStore gives a job.
-    var fileSafeJobName: String {
-        String(
-            unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
-                    ? Character(scalar) : "_"
-            }.prefix(80))
     }
 }

@@ -57,15 +57,20 @@ public struct SandboxSettings: Sendable {
         public var root: String
         /// The workspace, temp, home and tool cache.
         public var workspace: String, temp: String, home: String, toolCache: String
+        /// Other folders steps write to (the runner's command files).
+        public var extraWritable: [String]
 
         /// Creates the paths.
-        public init(name: String, root: String, workspace: String, temp: String, home: String, toolCache: String) {
+        public init(
+            name: String, root: String, workspace: String, temp: String, home: String, toolCache: String, extraWritable: [String] = []
+        ) {
             self.name = name
             self.root = root
             self.workspace = workspace
             self.temp = temp
             self.home = home
             self.toolCache = toolCache
+            self.extraWritable = extraWritable
         }
     }
 
@@ -77,7 +82,7 @@ public struct SandboxSettings: Sendable {
             return HostJobSession(cgroup: cgroup)
         case .bubblewrap(let path):
             let policy = SandboxPolicy(
-                workspace: job.workspace, temp: job.temp, home: job.home, toolCache: job.toolCache,
+                workspace: job.workspace, temp: job.temp, home: job.home, toolCache: job.toolCache, writablePaths: job.extraWritable,
                 hiddenPaths: hiddenPaths.filter { FileManager.default.fileExists(atPath: $0) },
                 readOnlyPaths: readOnlyPaths.filter { FileManager.default.fileExists(atPath: $0) }, network: network && jobNetwork,
                 dockerAccess: dockerAccess, dockerSockets: Self.dockerSockets())

@@ -17,6 +17,8 @@ public struct SandboxPolicy: Sendable, Hashable {
     public var home: String
     /// `RUNNER_TOOL_CACHE`.
     public var toolCache: String
+    /// Other folders bound read-write (the runner's command files).
+    public var writablePaths: [String]
     /// Directories hidden behind an empty tmpfs.
     public var hiddenPaths: [String]
     /// Paths bound read-only after hiding (they must exist).
@@ -30,13 +32,15 @@ public struct SandboxPolicy: Sendable, Hashable {
 
     /// Creates a policy.
     public init(
-        workspace: String, temp: String, home: String, toolCache: String, hiddenPaths: [String] = [], readOnlyPaths: [String] = [],
+        workspace: String, temp: String, home: String, toolCache: String, writablePaths: [String] = [], hiddenPaths: [String] = [],
+        readOnlyPaths: [String] = [],
         network: Bool = true, dockerAccess: Bool = true, dockerSockets: [String] = ["/run/docker.sock"]
     ) {
         self.workspace = workspace
         self.temp = temp
         self.home = home
         self.toolCache = toolCache
+        self.writablePaths = writablePaths
         self.hiddenPaths = hiddenPaths
         self.readOnlyPaths = readOnlyPaths
         self.network = network
@@ -55,7 +59,7 @@ public struct SandboxPolicy: Sendable, Hashable {
         // the outer hidden paths come first.
         for path in hiddenPaths.sorted(by: { $0.count < $1.count }) { arguments += ["--tmpfs", path] }
         for path in readOnlyPaths.sorted() { arguments += ["--ro-bind", path, path] }
-        for path in [workspace, temp, home, toolCache] { arguments += ["--bind", path, path] }
+        for path in [workspace, temp, home, toolCache] + writablePaths { arguments += ["--bind", path, path] }
         if !dockerAccess {
             for socket in dockerSockets { arguments += ["--ro-bind", "/dev/null", socket] }
         }

@@ -74,7 +74,8 @@ import Testing
                 // Step output and the saved logs never show a masked value. (The header of the
                 // step that registers the mask shows its script, which is printed before the
                 // mask exists, on GitHub too.)
-                let logs = try allFiles(in: scratch.path + "/home/runs/1/logs")
+                let logs = try allFiles(in: scratch.path + "/home/runs/1/logs").split(separator: "\n").filter { !$0.hasPrefix("==> Step ") }
+                    .joined(separator: "\n")
                 let finishedSteps = events.of("step_finished").compactMap { $0["name"]?.stringValue }.joined(separator: "\n")
                 for secret in ["secret value", "YWJjCg=="] where events.output().contains(secret) || logs.contains(secret) {
                     return "'\(secret)' was printed or logged"

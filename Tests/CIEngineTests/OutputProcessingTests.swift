@@ -88,6 +88,12 @@ final class OutputCollector: Sendable {
         #expect(result.text == "  ::error::indented is text\n")
     }
 
+    @Test func aCommandInsideABlockOfLinesIsFound() {
+        let result = OutputCollector().feed(["a: b\nx::y\n::notice::found\nafter: c\n"])
+        #expect(result.commands.map(\.name) == ["notice"])
+        #expect(result.text == "a: b\nx::y\nafter: c\n")
+    }
+
     @Test func unknownCommandsArePrintedAsText() {
         let result = OutputCollector().feed(["::not-a-command::hello\n"])
         #expect(result.commands.isEmpty)

@@ -31,8 +31,13 @@ struct JobFacts: Sendable {
     var home: String
     var eventPath: String
     var runnerName: String
+    /// Where step scripts and command files go.
+    var commands: String = ""
 
     var github: GitHubInfo { configuration.github }
+
+    /// Where step scripts and command files go.
+    var commandsDirectory: String { commands.isEmpty ? temp + "/_runner_file_commands" : commands }
 
     /// The `github` context (without `action`-specific keys, added per step).
     func githubContext(action: String = "", actionPath: String = "") -> ExpressionValue {

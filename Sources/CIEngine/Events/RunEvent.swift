@@ -69,6 +69,8 @@ public enum RunEvent: Sendable {
     case group(JobKey, step: Int, title: String?)
     /// A `::debug::` message.
     case debug(JobKey, step: Int, String)
+    /// A fact about the job for its log (how it is isolated, …), shown on the terminal with `--verbose`.
+    case note(JobKey, String)
     /// An annotation.
     case annotation(JobKey, step: Int?, Annotation)
     /// A step ended.

@@ -81,7 +81,8 @@ struct JobInstanceRunner {
         try? Data(configuration.github.event.serialized(.pretty).utf8).write(to: URL(fileURLWithPath: eventPath))
         let facts = JobFacts(
             configuration: configuration, workflow: workflowRunner.workflow, jobID: id, workspace: directories.workspace,
-            temp: directories.temp, toolCache: directories.toolCache, home: directories.home, eventPath: eventPath, runnerName: "ci-runner")
+            temp: directories.temp, toolCache: directories.toolCache, home: directories.home, eventPath: eventPath, runnerName: "ci-runner",
+            commands: directories.commands)
         contexts.removeAll { $0.0 == "github" }
         contexts.append(("github", facts.githubContext()))
         contexts.append(("runner", facts.runnerContext))
@@ -109,13 +110,13 @@ struct JobInstanceRunner {
         let session = configuration.sandbox.makeSession(
             for: SandboxSettings.JobPaths(
                 name: "run\(configuration.runID)-\(slug)", root: directories.root, workspace: directories.workspace,
-                temp: directories.temp, home: directories.home, toolCache: directories.toolCache),
+                temp: directories.temp, home: directories.home, toolCache: directories.toolCache, extraWritable: [directories.commands]),
             network: !labels.contains { $0.lowercased() == Self.noNetworkLabel })
         let run = JobRun(
             key: key, job: job, facts: facts, bus: bus, masks: workflowRunner.masks, session: session, cancellation: cancellation,
             baseContexts: contexts.filter { $0.0 != "needs" } + [("needs", needsValue)], env: env, runDefaults: defaults)
 
-        run.say("Isolation: " + session.summary)
+        bus.emit(.note(key, "Isolation: " + session.summary))
         if labels.contains(where: { $0.lowercased() == Self.noNetworkLabel }), case .none = configuration.sandbox.mode {
             run.say("Warning: the '\(Self.noNetworkLabel)' label needs the bubblewrap sandbox to cut the network; this run has none.")
         }
@@ -148,6 +149,7 @@ struct JobInstanceRunner {
             try? Data(summary.utf8).write(to: URL(fileURLWithPath: file))
         }
 
+        if directories.commands.hasPrefix("/dev/shm/") { try? FileManager.default.removeItem(atPath: directories.commands) }
         if !configuration.keepJobDirectories { try? FileManager.default.removeItem(atPath: directories.root) }
 
         var result: Conclusion = run.status == .failure ? .failure : .success

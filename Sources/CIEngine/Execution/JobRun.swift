@@ -239,16 +239,11 @@ final class JobRun: @unchecked Sendable {
         let bashAvailable =
             ProcessSpec(executable: "bash", environment: environment, workingDirectory: directory).resolvedExecutable() != nil
         let (template, shellName) = ShellCommand.make(shell: shell, bashAvailable: bashAvailable)
-        let scriptPath = facts.temp + "/" + UUID().uuidString.lowercased()
+        let scriptPath = facts.commandsDirectory + "/" + UUID().uuidString.lowercased()
         var command = ShellCommand.from(template: template, name: shellName, scriptPath: scriptPath)
         let fullPath = scriptPath + command.fileExtension
         command = ShellCommand.from(template: template, name: shellName, scriptPath: fullPath)
-        do {
-            try Data((command.prologue + script + command.epilogue).utf8).write(to: URL(fileURLWithPath: fullPath))
-        } catch {
-            throw StepFailure(message: "cannot write the script to \(fullPath): \(error)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: fullPath) }
+        try StepFiles.write(fullPath, Array((command.prologue + script + command.epilogue).utf8))
         return try await runProcess(
             ProcessSpec(
                 executable: command.executable, arguments: command.arguments, environment: environment, workingDirectory: directory,
@@ -283,7 +278,7 @@ final class JobRun: @unchecked Sendable {
         _ spec: ProcessSpec, step: Step, number: Int, env stepEnv: OrderedDictionary<String, String>, context: EvaluationContext
     ) async throws(StepFailure) -> StepResult {
         var spec = spec
-        let files = try StepFiles(directory: facts.temp + "/_runner_file_commands")
+        let files = try StepFiles(directory: facts.commandsDirectory)
         for (name, path) in files.variables { spec.environment[name] = path }
         let unsecureAllowed = spec.environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true"
         let collector = CommandCollector(key: key, step: number, bus: bus, allowUnsecure: unsecureAllowed)
@@ -344,7 +339,6 @@ final class JobRun: @unchecked Sendable {
             say("Error: \(error.message)", step: number)
             result.outcome = .failure
         }
-        files.remove()
         return result
     }
 

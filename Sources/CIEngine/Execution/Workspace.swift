@@ -8,6 +8,9 @@ struct JobDirectories {
     let temp: String
     let home: String
     let toolCache: String
+    /// Where the step scripts and `GITHUB_*` command files go: a folder in /dev/shm (memory: a
+    /// step's small files cost no disk inode), or `temp/_runner_file_commands`.
+    let commands: String
 
     /// Creates the directories for `slug` and fills the workspace with a copy of the source tree
     /// (or uses `override` as the workspace).
@@ -17,8 +20,11 @@ struct JobDirectories {
         temp = root + "/temp"
         home = root + "/home"
         toolCache = root + "/tool-cache"
+        commands =
+            access("/dev/shm", W_OK) == 0
+            ? "/dev/shm/ci-runner-\(getpid())-\(slug)-\(UUID().uuidString.prefix(8).lowercased())" : temp + "/_runner_file_commands"
         let manager = FileManager.default
-        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] {
+        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow", commands] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         if configuration.workspaceOverride == nil {

@@ -55,13 +55,30 @@ public struct SecretMasker: Sendable {
         }
         let bytes = input.bindMemory(to: UInt8.self)
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return }
         var copied = 0
         var index = 0
         prefixes.withUnsafeBufferPointer { table in
+            guard let words = table.baseAddress else { return }
+            /// Whether some secret starts with the two bytes at `p` (a pair is looked up as one 16-bit number).
+            @inline(__always) func candidate(_ p: UnsafePointer<UInt8>) -> UInt64 {
+                let pair = Int(p[0]) << 8 | Int(p[1])
+                return (words[pair >> 6] >> UInt64(pair & 63)) & 1
+            }
             while index < count {
-                let second = index + 1 < count ? Int(bytes[index + 1]) : 0
-                let bit = Int(bytes[index]) << 8 | second
-                guard table[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let length = match(bytes, at: index) else {
+                // Skip eight positions at once while none of them can start a secret.
+                while index + 9 <= count {
+                    let p = base + index
+                    let any =
+                        candidate(p) | candidate(p + 1) | candidate(p + 2) | candidate(p + 3) | candidate(p + 4) | candidate(p + 5)
+                        | candidate(p + 6) | candidate(p + 7)
+                    if any != 0 { break }
+                    index += 8
+                }
+                guard index < count else { break }
+                let second = index + 1 < count ? Int(base[index + 1]) : 0
+                let bit = Int(base[index]) << 8 | second
+                guard words[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let length = match(bytes, at: index) else {
                     index += 1
                     continue
                 }

@@ -87,7 +87,7 @@ public final class StepOutput: @unchecked Sendable {
     /// Processes a block of whole lines.
     private func process(_ block: UnsafeRawBufferPointer) {
         guard let base = block.baseAddress else { return }
-        let hasCommand = block.starts(with: [0x3A, 0x3A]) || ci_memmem(base, block.count, "\n::", 3) != nil
+        let hasCommand = block.starts(with: [0x3A, 0x3A]) || Self.containsLineStartingWithColons(block)
         if !hasCommand {
             emit(block)
             return
@@ -109,6 +109,21 @@ public final class StepOutput: @unchecked Sendable {
             lineStart = lineEnd
         }
         if plainStart < block.count { emit(UnsafeRawBufferPointer(rebasing: block[plainStart...])) }
+    }
+
+    /// Whether a line after the first starts with `::`: finds each `:` with memchr (fast, and
+    /// output rarely has any) and looks around it.
+    static func containsLineStartingWithColons(_ block: UnsafeRawBufferPointer) -> Bool {
+        guard let base = block.baseAddress else { return false }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var index = 1
+        while index + 1 < block.count {
+            guard let found = memchr(base + index, 0x3A, block.count - index) else { return false }
+            let position = UnsafeRawPointer(found) - base
+            if position + 1 < block.count && bytes[position - 1] == 0x0A && bytes[position + 1] == 0x3A { return true }
+            index = position + 1
+        }
+        return false
     }
 
     /// The workflow commands GitHub knows.

@@ -26,6 +26,8 @@ extension RunEvent {
                 [("type", .string(title == nil ? "group_ended" : "group_started"))] + job(key) + [
                     ("step", .int(step)), ("title", title.map(JSONValue.string) ?? .null),
                 ])
+        case .note(let key, let message):
+            return .object([("type", .string("note"))] + job(key) + [("message", .string(message))])
         case .debug(let key, let step, let message):
             return .object([("type", .string("debug"))] + job(key) + [("step", .int(step)), ("message", .string(message))])
         case .annotation(let key, let step, let annotation):

@@ -5,8 +5,10 @@ import Synchronization
 /// Reports a run on a terminal or in a log.
 ///
 /// Without a terminal (or with `verbose`), it prints plain lines: each step's start and end
-/// (`[build (3.11)] ✓ Run tests 2.1s`), the output as it comes, each line behind its job's
-/// prefix (`[build (3.11)] │ …`, so concurrent jobs stay readable), annotations, and a final table. On a terminal
+/// (`[build (3.11)] ✓ Run tests 2.1s`), the output as it comes under a `[job] ▶ step` header
+/// (repeated as `[job] ┆ step` whenever the output switches back from another job or message, so
+/// concurrent jobs stay readable while output itself is written as is), annotations, and a final
+/// table. On a terminal
 /// it keeps one live line per running job with its current step (and `::group::`), prints each
 /// finished step above them, and shows the last lines of a failed step's output.
 public final class TerminalReporter: RunReporter {
@@ -27,6 +29,9 @@ public final class TerminalReporter: RunReporter {
         var order: [JobKey] = []
         var drawnLines = 0
         var jobOrder: [String] = []
+        /// The step whose output was printed last, with nothing else printed since.
+        var lastSource: String?
+        var stepNames: [String: String] = [:]
         var tails: [String: [UInt8]] = [:]
         var finished: [(JobKey, Conclusion, Double, String?)] = []
     }
@@ -70,21 +75,33 @@ public final class TerminalReporter: RunReporter {
                 state.running[key] = Running()
                 state.order.append(key)
                 if !live { lines.append("\(prefix(key)) started") }
-            case .stepStarted(let key, _, let name):
+            case .stepStarted(let key, let step, let name):
                 state.running[key]?.step = name
                 state.running[key]?.group = nil
-                if !live || verbose { lines.append("\(prefix(key)) ▶ \(name)") }
+                state.stepNames["\(key.name)#\(step)"] = name
+                if !live || verbose {
+                    flush(&state, ["\(prefix(key)) ▶ \(name)"])
+                    state.lastSource = "\(key.name)#\(step)"
+                    return
+                }
             case .output(let key, let step, let bytes):
                 let source = "\(key.name)#\(step ?? 0)"
                 keepTail(&state, source, bytes)
                 if !live || verbose {
-                    flush(&state, lines)
-                    lines = []
-                    stream.write(Self.prefixingLines(bytes, with: Array((prefix(key) + " " + style.paint("│", .dim) + " ").utf8)))
+                    if state.lastSource != source {
+                        let name = step.flatMap { state.stepNames["\(key.name)#\($0)"] } ?? "Set up job"
+                        flush(&state, ["\(prefix(key)) " + style.paint("┆ \(name)", .dim)])
+                    }
+                    stream.write(bytes)
+                    if bytes.last != 0x0A { stream.write("\n") }
+                    state.lastSource = source
+                    return
                 }
             case .group(let key, _, let title):
                 state.running[key]?.group = title
                 if let title, !live || verbose { lines.append("\(prefix(key)) ▸ \(title)") }
+            case .note(let key, let message):
+                if verbose { lines.append("\(prefix(key)) " + style.paint(message, .dim)) }
             case .debug(let key, _, let message):
                 if verbose { lines.append("\(prefix(key)) " + style.paint("debug: \(message)", .dim)) }
             case .annotation(let key, _, let annotation):
@@ -140,27 +157,6 @@ public final class TerminalReporter: RunReporter {
         }
     }
 
-    /// `bytes` with `lead` before every line, ending with a newline.
-    static func prefixingLines(_ bytes: [UInt8], with lead: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + lead.count * 8)
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var start = 0
-            while start < buffer.count {
-                var end = buffer.count
-                if let found = memchr(base + start, 0x0A, buffer.count - start) {
-                    end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-                }
-                result.append(contentsOf: lead)
-                result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
-                result.append(0x0A)
-                start = end + 1
-            }
-        }
-        return result
-    }
-
     /// Keeps the last few KB of each step's output, to show when it fails.
     private func keepTail(_ state: inout State, _ source: String, _ bytes: [UInt8]) {
         guard live && !verbose else { return }
@@ -172,6 +168,7 @@ public final class TerminalReporter: RunReporter {
 
     /// Prints permanent lines, redrawing the live block below them.
     private func flush(_ state: inout State, _ lines: [String]) {
+        if !lines.isEmpty { state.lastSource = nil }
         guard live else {
             if !lines.isEmpty { stream.write(lines.joined(separator: "\n") + "\n") }
             return
