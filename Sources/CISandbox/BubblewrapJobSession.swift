@@ -59,7 +59,7 @@ public final class BubblewrapJobSession: JobSession {
         var parts = ["bubblewrap: PID, IPC and UTS namespaces, read-only root, private /tmp and HOME"]
         parts.append(policy.network ? "network shared" : "no network")
         parts.append(policy.dockerAccess ? "Docker socket reachable" : "no Docker socket")
-        return parts.joined(separator: ", ") + (cgroup.map { "; " + $0.summary } ?? "")
+        return parts.joined(separator: ", ") + "; " + (cgroup?.summary ?? "no writable cgroup, so no pids or memory limit")
     }
 
     /// Starts bwrap and the agent, and waits for the agent's `ready`.

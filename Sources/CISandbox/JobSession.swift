@@ -117,7 +117,8 @@ public final class HostJobSession: JobSession {
 
     /// Process groups, plus the cgroup's summary when there is one.
     public var summary: String {
-        "no sandbox: steps run as host processes in their own process groups" + (cgroup.map { "; " + $0.summary } ?? "")
+        "no sandbox: steps run as host processes in their own process groups; "
+            + (cgroup?.summary ?? "no writable cgroup, so no pids or memory limit")
     }
 
     /// Runs one process off the cooperative thread pool.

@@ -24,9 +24,11 @@ struct JobDirectories {
             access("/dev/shm", W_OK) == 0
             ? "/dev/shm/ci-runner-\(getpid())-\(slug)-\(UUID().uuidString.prefix(8).lowercased())" : temp + "/_runner_file_commands"
         let manager = FileManager.default
-        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow", commands] {
+        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        // Scripts and command files can hold secrets: only the runner's user reads them.
+        try manager.createDirectory(atPath: commands, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if configuration.workspaceOverride == nil {
             try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
         }
