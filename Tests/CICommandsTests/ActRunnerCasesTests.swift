@@ -8,32 +8,13 @@ import Testing
 /// workspace, the case's event and event.json, `ACT=true`, actor and repository `nektos/act`, and
 /// for partial cases only the jobs that do not need Docker.
 @Suite(.serialized) struct ActRunnerCasesTests {
-    struct Case: Sendable, CustomStringConvertible {
-        var name: String
-        var folder: String
-        var workflow: String
-        var event: String
-        var expected: String
-        var tier: String
-        var hostJobs: [String]
-        var config: String
-        var description: String { name }
-    }
+    typealias Case = ActCase
 
     static let hostTiers: Set<String> = [
         "host", "host+checkout-noop", "partial", "host-caveat", "host-unreliable", "host+act-matrix-filter",
     ]
 
-    static let cases: [Case] = {
-        guard let text = try? String(contentsOf: Corpus.url("act/CASES.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard columns.count > 8, hostTiers.contains(columns[6]) else { return nil }
-            return Case(
-                name: columns[0], folder: columns[1], workflow: columns[2], event: columns[3], expected: columns[4], tier: columns[6],
-                hostJobs: columns[7] == "*" ? [] : columns[7].split(separator: ",").map(String.init), config: columns[8])
-        }
-    }()
+    static let cases = ActCase.load(tiers: hostTiers)
 
     /// Cases where we do what GitHub does, which is not what act's table expects.
     static let knownDifferences: [String: String] = [

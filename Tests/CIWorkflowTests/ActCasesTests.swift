@@ -7,25 +7,9 @@ import Testing
 /// act's planning and validation cases (`../shared/corpus/act/CASES.tsv`, tiers `validation` and
 /// `plan-only`), and its matrix expectations (`model-testdata/strategy/EXPECTED.json`).
 @Suite struct ActCasesTests {
-    struct Case: Sendable, CustomStringConvertible {
-        var name: String
-        var folder: String
-        var workflow: String
-        var event: String
-        var expected: String
-        var tier: String
-        var description: String { name }
-    }
+    typealias Case = ActCase
 
-    static let cases: [Case] = {
-        guard let text = try? String(contentsOf: Corpus.url("act/CASES.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard columns.count > 6, columns[6] == "validation" || columns[6] == "plan-only" else { return nil }
-            return Case(
-                name: columns[0], folder: columns[1], workflow: columns[2], event: columns[3], expected: columns[4], tier: columns[6])
-        }
-    }()
+    static let cases = ActCase.load(tiers: ["validation", "plan-only"])
 
     /// Cases where GitHub's behaviour, which we follow, differs from act's.
     static let knownDifferences: [String: String] = [

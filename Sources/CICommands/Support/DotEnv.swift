@@ -1,3 +1,5 @@
+import CIBasics
+
 /// Reads `KEY=VALUE` files (`.secrets`, `.vars`, `.env`): `#` comments, blank lines, an optional
 /// `export `, and values in single or double quotes (double quotes understand `\n`, `\"`, `\\`).
 enum DotEnv {
@@ -17,14 +19,14 @@ enum DotEnv {
             guard let equals = line.firstIndex(of: "=") else {
                 throw Problem(line: index + 1, message: "expected NAME=VALUE, but found '\(line)'")
             }
-            let name = String(line[..<equals]).trimmingCharacters(in: " \t")
+            let name = String(line[..<equals]).trimming(charactersIn: " \t")
             guard !name.isEmpty else { throw Problem(line: index + 1, message: "a name is missing before '='") }
-            var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: " \t")
+            var value = String(line[line.index(after: equals)...]).trimming(charactersIn: " \t")
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
                 if first == "\"" { value = DotEnv.unescape(value) }
             } else if let comment = value.range(of: " #") {
-                value = String(value[..<comment.lowerBound]).trimmingCharacters(in: " \t")
+                value = String(value[..<comment.lowerBound]).trimming(charactersIn: " \t")
             }
             pairs.append((name, value))
         }
@@ -54,15 +56,4 @@ extension DotEnv {
         if escaped { result.append("\\") }
         return result
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        guard let start = firstIndex(where: { !characters.contains($0) }), let end = lastIndex(where: { !characters.contains($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
-    }
-
 }

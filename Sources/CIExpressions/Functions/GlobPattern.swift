@@ -1,3 +1,5 @@
+import CIBasics
+
 /// A path pattern as `hashFiles` (and `@actions/glob`) reads it: `*` and `?` within a path
 /// segment, `[abc]` character classes, `**` for any number of segments, a leading `!` to exclude.
 ///
@@ -16,7 +18,7 @@ public struct GlobPattern: Sendable, Hashable {
 
     /// Reads a pattern relative to `root` (an absolute path without a trailing `/`).
     public init(_ text: String, root: String) throws(Problem) {
-        var pattern = text.trimmingCharacters(in: " \t")
+        var pattern = text.trimming(charactersIn: " \t")
         isNegated = pattern.hasPrefix("!")
         if isNegated { pattern.removeFirst() }
         if pattern.hasPrefix("/") {
@@ -104,15 +106,5 @@ public struct GlobPattern: Sendable, Hashable {
         default:
             return name.first == p && segmentMatches(pattern.dropFirst(), name.dropFirst())
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        guard let start = firstIndex(where: { !characters.contains($0) }), let end = lastIndex(where: { !characters.contains($0) }) else {
-            return ""
-        }
-        return String(self[start...end])
     }
 }
