@@ -40,7 +40,7 @@ struct JobFacts: Sendable {
     var commandsDirectory: String { commands.isEmpty ? temp + "/_runner_file_commands" : commands }
 
     /// The `github` context (without `action`-specific keys, added per step).
-    func githubContext(action: String = "", actionPath: String = "") -> ExpressionValue {
+    func githubContext(action: String = "", actionPath: String = "", event: ExpressionValue? = nil) -> ExpressionValue {
         let server = github.serverURL
         let api = server == "https://github.com" ? "https://api.github.com" : server + "/api/v3"
         let graphql = server == "https://github.com" ? "https://api.github.com/graphql" : server + "/api/graphql"
@@ -48,7 +48,7 @@ struct JobFacts: Sendable {
             ("action", .string(action)), ("action_path", .string(actionPath)), ("action_ref", .string("")),
             ("action_repository", .string("")), ("action_status", .string("")), ("actor", .string(github.actor)),
             ("actor_id", .string("0")), ("api_url", .string(api)), ("base_ref", .string(github.baseRef)), ("env", .string("")),
-            ("event", ExpressionValue(json: github.event)), ("event_name", .string(github.eventName)),
+            ("event", event ?? ExpressionValue(json: github.event)), ("event_name", .string(github.eventName)),
             ("event_path", .string(eventPath)), ("graphql_url", .string(graphql)), ("head_ref", .string(github.headRef)),
             ("job", .string(jobID)), ("path", .string("")), ("ref", .string(github.ref)), ("ref_name", .string(github.refName)),
             ("ref_protected", .boolean(false)), ("ref_type", .string(github.refType)), ("repository", .string(github.repository)),

@@ -19,6 +19,8 @@ final class JobRun: @unchecked Sendable {
     /// The contexts that do not change while the job runs: github, vars, secrets, inputs,
     /// strategy, matrix, needs, runner.
     let baseContexts: [(String, ExpressionValue)]
+    /// `github.event`, converted once.
+    let eventValue: ExpressionValue
     /// Workflow and job `env`, then what steps wrote to `GITHUB_ENV`.
     var env: OrderedDictionary<String, String>
     /// Directories steps added with `GITHUB_PATH`, most recent first.
@@ -45,6 +47,11 @@ final class JobRun: @unchecked Sendable {
         self.session = session
         self.cancellation = cancellation
         self.baseContexts = baseContexts
+        self.eventValue =
+            baseContexts.first { $0.0 == "github" }.flatMap { context -> ExpressionValue? in
+                if case .object(let object) = context.1 { return object["event"] }
+                return nil
+            } ?? ExpressionValue(json: facts.github.event)
         self.env = env
         self.runDefaults = runDefaults
     }
@@ -54,8 +61,11 @@ final class JobRun: @unchecked Sendable {
     /// The evaluation context for a step in `scope`, with `stepEnv` as the `env` context.
     func context(_ scope: StepScope, env stepEnv: OrderedDictionary<String, String>, status: RunStatus? = nil) -> EvaluationContext {
         var contexts = baseContexts
-        contexts.removeAll { $0.0 == "github" || $0.0 == "inputs" }
-        contexts.append(("github", facts.githubContext(action: "", actionPath: scope.actionPath ?? "")))
+        contexts.removeAll { $0.0 == "inputs" || (scope.actionPath != nil && $0.0 == "github") }
+        if let actionPath = scope.actionPath {
+            // Inside a composite action: github.action_path is its folder; the event is shared.
+            contexts.append(("github", facts.githubContext(action: "", actionPath: actionPath, event: eventValue)))
+        }
         contexts.append(("inputs", scope.inputs))
         contexts.append(("env", .strings(stepEnv)))
         contexts.append(("steps", scope.stepsContext))
