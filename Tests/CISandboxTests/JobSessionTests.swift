@@ -44,14 +44,17 @@ import Testing
         }
     }
 
-    /// Starts a setsid daemon, a nohup'd process and a double fork, returns; then closes the session.
-    static let escapes = """
-        setsid sleep 1301 >/dev/null 2>&1 </dev/null &
-        nohup sleep 1302 >/dev/null 2>&1 &
-        ( ( exec sleep 1303 >/dev/null 2>&1 & ) & )
+    /// Starts a setsid daemon, a nohup'd process and a double fork, and returns. `marker` makes
+    /// the command lines unique to one test case (the cases run in parallel).
+    static func escapes(_ marker: Int) -> String {
+        """
+        setsid sleep \(marker)1 >/dev/null 2>&1 </dev/null &
+        nohup sleep \(marker)2 >/dev/null 2>&1 &
+        ( ( exec sleep \(marker)3 >/dev/null 2>&1 & ) & )
         sleep 0.2
         echo started
         """
+    }
 
     static var modes: [String] {
         var modes = ["none", "none+cgroup"]
@@ -79,12 +82,13 @@ import Testing
         let scratch = try TemporaryDirectory()
         let paths = try Self.paths(scratch, "leftovers")
         let session = try Self.session(mode, paths)
-        let (status, output) = try await Self.run(session, Self.escapes, in: paths)
+        let marker = 1300 + 10 * (Self.modes.firstIndex(of: mode) ?? 9)
+        let (status, output) = try await Self.run(session, Self.escapes(marker), in: paths)
         #expect(status == 0 && output.contains("started"), "\(output)")
-        #expect(!Self.alive("sleep 130").isEmpty, "the escapes were running before the job ended")
+        #expect(!Self.alive("sleep \(marker)").isEmpty, "the escapes were running before the job ended")
         await session.close()
         try await Task.sleep(for: .milliseconds(100))
-        let survivors = Self.alive("sleep 130")
+        let survivors = Self.alive("sleep \(marker)")
         #expect(survivors.isEmpty, "\(mode): \(survivors) survived the job")
         for pid in survivors { kill(pid, SIGKILL) }
     }
