@@ -110,13 +110,17 @@ public final class JobCgroup: Sendable {
     public func killAll() async {
         for directory in directories where directory.version == 2 { _ = Self.write("1", to: directory.path + "/cgroup.kill") }
         let freezer = directories.first { $0.controller == "freezer" }
-        for _ in 0..<100 {
+        var pause = 1  // milliseconds, doubling up to 50: exiting processes leave the list soon
+        var waited = 0
+        while waited < 3000 {
             let members = processes
             if members.isEmpty { return }
             if let freezer { _ = Self.write("FROZEN", to: freezer.path + "/freezer.state") }
             for pid in members { kill(pid, SIGKILL) }
             if let freezer { _ = Self.write("THAWED", to: freezer.path + "/freezer.state") }
-            try? await Task.sleep(for: .milliseconds(30))
+            try? await Task.sleep(for: .milliseconds(pause))
+            waited += pause
+            pause = min(pause * 2, 50)
         }
     }
 
