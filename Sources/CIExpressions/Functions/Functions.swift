@@ -35,8 +35,7 @@ public enum Functions {
             let (search, item) = (arguments[0], arguments[1])
             if search.isPrimitive {
                 guard item.isPrimitive else { return .boolean(false) }
-                let needle = item.stringValue.lowercased()
-                return .boolean(needle.isEmpty || search.stringValue.lowercased().contains(needle))
+                return .boolean(containsIgnoringCase(search.stringValue, item.stringValue))
             }
             if case .array(let array) = search {
                 return .boolean(array.items.contains { ExpressionValue.looselyEquals(item, $0) })
@@ -44,6 +43,9 @@ public enum Functions {
             return .boolean(false)
         case "startswith", "endswith":
             guard arguments[0].isPrimitive, arguments[1].isPrimitive else { return .boolean(false) }
+            if let found = ASCIICaseFolding.hasAffix(arguments[0].stringValue, arguments[1].stringValue, atEnd: name == "endswith") {
+                return .boolean(found)
+            }
             let text = ExpressionValue.upperSpecial(arguments[0].stringValue)
             let affix = ExpressionValue.upperSpecial(arguments[1].stringValue)
             return .boolean(
@@ -81,6 +83,21 @@ public enum Functions {
         default:
             throw fail("Unrecognized function: '\(name)'")
         }
+    }
+
+    /// `contains(text, item)` on strings: whether `needle` occurs in `haystack`, both lower-cased;
+    /// ASCII strings are searched on their bytes.
+    static func containsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
+        if let found = ASCIICaseFolding.contains(haystack, needle) { return found }
+        return unicodeContainsIgnoringCase(haystack, needle)
+    }
+
+    /// `containsIgnoringCase` for any strings: lower-cases both and searches with Foundation's
+    /// `contains` (what GitHub's results were checked against; it does not split a character
+    /// from the combining marks that follow it).
+    static func unicodeContainsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
+        let needle = needle.lowercased()
+        return needle.isEmpty || haystack.lowercased().contains(needle)
     }
 
     private static func status(

@@ -23,7 +23,7 @@ extension ExpressionValue {
         switch coerced(lhs, rhs) {
         case (.null, .null): return true
         case (.number(let a), .number(let b)): return !a.isNaN && !b.isNaN && a == b
-        case (.string(let a), .string(let b)): return upperSpecial(a) == upperSpecial(b)
+        case (.string(let a), .string(let b)): return stringsEqual(a, b)
         case (.boolean(let a), .boolean(let b)): return a == b
         case (.array(let a), .array(let b)): return a === b
         case (.object(let a), .object(let b)): return a === b
@@ -35,7 +35,7 @@ extension ExpressionValue {
     public static func greaterThan(_ lhs: ExpressionValue, _ rhs: ExpressionValue) -> Bool {
         switch coerced(lhs, rhs) {
         case (.number(let a), .number(let b)): return !a.isNaN && !b.isNaN && a > b
-        case (.string(let a), .string(let b)): return utf16Less(upperSpecial(b), upperSpecial(a))
+        case (.string(let a), .string(let b)): return stringLess(b, a)
         case (.boolean(let a), .boolean(let b)): return a && !b
         default: return false
         }
@@ -45,10 +45,24 @@ extension ExpressionValue {
     public static func lessThan(_ lhs: ExpressionValue, _ rhs: ExpressionValue) -> Bool {
         switch coerced(lhs, rhs) {
         case (.number(let a), .number(let b)): return !a.isNaN && !b.isNaN && a < b
-        case (.string(let a), .string(let b)): return utf16Less(upperSpecial(a), upperSpecial(b))
+        case (.string(let a), .string(let b)): return stringLess(a, b)
         case (.boolean(let a), .boolean(let b)): return !a && b
         default: return false
         }
+    }
+
+    /// Strings equal without regard to case, as GitHub compares them (`upperSpecial` of both);
+    /// ASCII strings are compared on their bytes.
+    static func stringsEqual(_ a: String, _ b: String) -> Bool {
+        if let equal = ASCIICaseFolding.equal(a, b) { return equal }
+        return upperSpecial(a) == upperSpecial(b)
+    }
+
+    /// `a < b` without regard to case, as GitHub orders strings (`upperSpecial` of both, by UTF-16
+    /// code units); ASCII strings are compared on their bytes.
+    static func stringLess(_ a: String, _ b: String) -> Bool {
+        if let order = ASCIICaseFolding.compare(a, b) { return order < 0 }
+        return utf16Less(upperSpecial(a), upperSpecial(b))
     }
 
     /// JavaScript string ordering: by UTF-16 code units.
