@@ -94,46 +94,63 @@ struct Evaluator {
 
     /// `base[key]`, `base.key`, or `base.*` (key nil), including access through a `*` filter.
     static func access(_ base: ExpressionValue, key: ExpressionValue?) -> ExpressionValue {
-        let star = key == nil
-        var name: String?
-        var position: Int?
-        if let key {
-            if key.isPrimitive { name = key.stringValue }
-            let number = key.numberValue
-            if number.isFinite, number >= 0, number < Double(Int.max) { position = Int(number.rounded(.down)) }
-        }
+        guard let key else { return star(base) }
         switch base {
         case .array(let array) where array.isFiltered:
+            let name = key.isPrimitive ? key.stringValue : nil
+            // The key as an index, worked out when the first inner array needs it.
+            var position: Int?
+            var positionKnown = false
             var result: [ExpressionValue] = []
             for item in array.items {
                 switch item {
                 case .object(let object):
-                    if star {
-                        result += object.values
-                    } else if let name, let value = object[name] {
-                        result.append(value)
-                    }
+                    if let name, let value = object[name] { result.append(value) }
                 case .array(let inner):
-                    if star {
-                        result += inner.items
-                    } else if let position, position < inner.items.count {
-                        result.append(inner.items[position])
+                    if !positionKnown {
+                        position = index(key)
+                        positionKnown = true
                     }
+                    if let position, position < inner.items.count { result.append(inner.items[position]) }
                 default: break
                 }
             }
             return .array(ExpressionArray(result, filtered: true))
         case .array(let array):
-            if star { return .array(ExpressionArray(array.items, filtered: true)) }
-            if let position, position < array.items.count { return array.items[position] }
+            if let position = index(key), position < array.items.count { return array.items[position] }
             return .null
         case .object(let object):
-            if star { return .array(ExpressionArray(object.values, filtered: true)) }
-            if let name, let value = object[name] { return value }
+            if key.isPrimitive, let value = object[key.stringValue] { return value }
             return .null
         default:
-            return star ? .array(ExpressionArray([], filtered: true)) : .null
+            return .null
         }
+    }
+
+    /// `base.*`: the items of an array or the values of an object (or of each, through a filter).
+    private static func star(_ base: ExpressionValue) -> ExpressionValue {
+        switch base {
+        case .array(let array) where array.isFiltered:
+            var result: [ExpressionValue] = []
+            for item in array.items {
+                switch item {
+                case .object(let object): result += object.values
+                case .array(let inner): result += inner.items
+                default: break
+                }
+            }
+            return .array(ExpressionArray(result, filtered: true))
+        case .array(let array): return .array(ExpressionArray(array.items, filtered: true))
+        case .object(let object): return .array(ExpressionArray(object.values, filtered: true))
+        default: return .array(ExpressionArray([], filtered: true))
+        }
+    }
+
+    /// The key as an array index: its number rounded down, when finite and not negative.
+    private static func index(_ key: ExpressionValue) -> Int? {
+        let number = key.numberValue
+        guard number.isFinite, number >= 0, number < Double(Int.max) else { return nil }
+        return Int(number.rounded(.down))
     }
 }
 
