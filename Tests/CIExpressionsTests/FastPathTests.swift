@@ -49,11 +49,14 @@ import Testing
     }
 
     /// A fixed pseudo-random sequence (a 64-bit LCG), so failures reproduce.
-    struct Generator {
+    struct Generator: RandomNumberGenerator {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         mutating func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
+        }
+        mutating func next() -> UInt64 {
+            UInt64(next(1 << 30)) << 30 | UInt64(next(1 << 30))
         }
         mutating func string(from alphabet: [String], maxLength: Int) -> String {
             (0..<next(maxLength + 1)).map { _ in alphabet[next(alphabet.count)] }.joined()
@@ -88,6 +91,58 @@ import Testing
                     "endsWith(\(a.debugDescription), \(b.debugDescription))")
             }
         }
+    }
+
+    /// The lookup `ExpressionObject` had before its ASCII table: a dictionary by lower-cased key.
+    struct ReferenceObject {
+        var keys: [String] = []
+        var index: [String: Int] = [:]
+        init(_ keys: [String]) {
+            for key in keys where index[key.lowercased()] == nil {
+                index[key.lowercased()] = self.keys.count
+                self.keys.append(key)
+            }
+        }
+        func position(of key: String) -> Int? { index[key] ?? index[key.lowercased()] }
+    }
+
+    @Test(arguments: [asciiAlphabet, mixedAlphabet + [";", "\u{037E}", "k"]])
+    func objectKeysMatchAsTheDictionaryDid(_ alphabet: [String]) {
+        var generator = Generator()
+        for _ in 0..<400 {
+            let keys = (0..<generator.next(12)).map { _ in generator.string(from: alphabet, maxLength: 3) }
+            let object = ExpressionObject(keys.enumerated().map { ($0.element, .number(Double($0.offset))) })
+            let reference = ReferenceObject(keys)
+            #expect(object.keys == reference.keys)
+            for _ in 0..<20 {
+                let key =
+                    generator.next(3) == 0 ? generator.string(from: alphabet, maxLength: 3) : keys.randomElement(using: &generator) ?? ""
+                let expected = reference.position(of: key).map {
+                    ExpressionValue.number(Double(keys.firstIndex(of: reference.keys[$0]) ?? -1))
+                }
+                #expect(object[key]?.compactJSON == expected?.compactJSON, "\(keys) [\(key.debugDescription)]")
+            }
+        }
+    }
+
+    @Test func objectKeysThatAreNotASCII() {
+        let first = ExpressionObject([("Name", .number(1)), ("NAME", .number(2)), ("name", .number(3))])
+        #expect(first.keys == ["Name"])
+        #expect(first["nAmE"]?.compactJSON == "1")
+        // U+037E is canonically ';'; the Kelvin sign lower-cases to 'k'.
+        let ascii = ExpressionObject([(";", .number(1)), ("k", .number(2))])
+        #expect(ascii["\u{037E}"]?.compactJSON == "1")
+        #expect(ascii["\u{212A}"]?.compactJSON == "2")
+        #expect(ascii["K"]?.compactJSON == "2")
+        let kelvin = ExpressionObject([("\u{212A}", .number(1)), ("k", .number(2)), ("é", .number(3))])
+        #expect(kelvin.keys == ["\u{212A}", "é"])
+        #expect(kelvin["K"]?.compactJSON == "1")
+        #expect(kelvin["É"]?.compactJSON == "3")
+        #expect(kelvin["e"] == nil)
+        #expect(ExpressionObject([])["a"] == nil)
+        let many = ExpressionObject((0..<100).map { ("Key\($0)", .number(Double($0))) })
+        #expect((0..<100).allSatisfy { many["kEY\($0)"]?.compactJSON == "\($0)" })
+        #expect(many["key100"] == nil)
     }
 
     @Test func nonASCIIStringsTakeTheUnicodePath() {

@@ -30,6 +30,23 @@ enum ASCIICaseFolding {
         return bits & 0x8080_8080_8080_8080 == 0
     }
 
+    /// Whether every byte of `text` is ASCII.
+    static func isASCII(_ text: String) -> Bool {
+        withUTF8(text) { isASCII($0) }
+    }
+
+    /// Whether two ASCII byte strings are equal without regard to case.
+    @inline(__always)
+    static func equalASCII(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for index in 0..<a.count {
+            let x = a[index]
+            let y = b[index]
+            if x != y && upper(x) != upper(y) { return false }
+        }
+        return true
+    }
+
     /// An ASCII byte upper-cased.
     @inline(__always)
     static func upper(_ byte: UInt8) -> UInt8 {

@@ -95,31 +95,63 @@ public final class ExpressionObject: Sendable {
     public let keys: [String]
     /// The values, parallel to `keys`.
     public let values: [ExpressionValue]
+    /// Positions by key without regard to case, when every key is ASCII (then `index` is empty).
+    private let table: ASCIIKeyTable?
+    /// Positions by lower-cased key, when some key is not ASCII.
     private let index: [String: Int]
 
     /// Creates an object; when two keys differ only in case, the first one wins.
     public init(_ pairs: [(String, ExpressionValue)]) {
         var keys: [String] = []
         var values: [ExpressionValue] = []
-        var index: [String: Int] = [:]
         keys.reserveCapacity(pairs.count)
         values.reserveCapacity(pairs.count)
-        for (key, value) in pairs {
-            let folded = key.lowercased()
-            guard index[folded] == nil else { continue }
-            index[folded] = keys.count
-            keys.append(key)
-            values.append(value)
+        if pairs.allSatisfy({ ASCIICaseFolding.isASCII($0.0) }) {
+            // ASCII keys are lower-cased and compared byte by byte, as `lowercased()` and `==` would.
+            var table = ASCIIKeyTable(capacity: pairs.count)
+            for (key, value) in pairs {
+                let inserted = ASCIICaseFolding.withUTF8(key) { table.insert($0, at: keys.count, keys: keys) }
+                guard inserted else { continue }
+                keys.append(key)
+                values.append(value)
+            }
+            self.table = table
+            self.index = [:]
+        } else {
+            var index: [String: Int] = [:]
+            for (key, value) in pairs {
+                let folded = key.lowercased()
+                guard index[folded] == nil else { continue }
+                index[folded] = keys.count
+                keys.append(key)
+                values.append(value)
+            }
+            self.table = nil
+            self.index = index
         }
         self.keys = keys
         self.values = values
-        self.index = index
     }
 
     /// The value for `key`, matched without regard to case.
     public subscript(key: String) -> ExpressionValue? {
-        if let position = index[key] ?? index[key.lowercased()] { return values[position] }
-        return nil
+        guard let position = position(of: key) else { return nil }
+        return values[position]
+    }
+
+    /// The position of `key` in `keys`, matched without regard to case.
+    private func position(of key: String) -> Int? {
+        guard let table else { return index[key] ?? index[key.lowercased()] }
+        let found = ASCIICaseFolding.withUTF8(key) { bytes -> Int? in
+            guard ASCIICaseFolding.isASCII(bytes) else { return -1 }
+            return table.position(of: bytes, in: keys)
+        }
+        guard found == -1 else { return found }
+        // A key that is not ASCII can still equal an ASCII one (U+037E is ';'): compare as
+        // `index[key] ?? index[key.lowercased()]` would, the stored keys lower-cased.
+        if let position = keys.firstIndex(where: { $0.lowercased() == key }) { return position }
+        let lowered = key.lowercased()
+        return keys.firstIndex { $0.lowercased() == lowered }
     }
 
     /// The key-value pairs in insertion order.
