@@ -138,7 +138,9 @@ public final class HostJobSession: JobSession {
         return status
     }
 
-    /// Runs blocking work on its own thread and returns its result.
+    /// Runs blocking work (reading a step's output until it exits) on a thread of its own, off
+    /// the cooperative pool. (Dispatch's queues cap how many such waits run at once, which would
+    /// hold back steps of parallel jobs.)
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let thread = Thread { continuation.resume(returning: work()) }

@@ -29,6 +29,14 @@ final class JobRun: @unchecked Sendable {
     let runDefaults: RunDefaults
     /// The next step number for events and logs.
     private var stepNumber = 0
+    /// Numbers the files of each process the job starts (scripts, command files): unique in
+    /// the job's own folder without a random id.
+    private var fileNumber = 0
+
+    func nextFileNumber() -> Int {
+        fileNumber += 1
+        return fileNumber
+    }
     /// The job's status for `success()`/`failure()` in steps.
     var status: RunStatus = .success
     /// Where GITHUB_STEP_SUMMARY files are appended.
@@ -249,7 +257,7 @@ final class JobRun: @unchecked Sendable {
         let bashAvailable =
             ProcessSpec(executable: "bash", environment: environment, workingDirectory: directory).resolvedExecutable() != nil
         let (template, shellName) = ShellCommand.make(shell: shell, bashAvailable: bashAvailable)
-        let scriptPath = facts.commandsDirectory + "/" + UUID().uuidString.lowercased()
+        let scriptPath = facts.commandsDirectory + "/script-\(nextFileNumber())"
         var command = ShellCommand.from(template: template, name: shellName, scriptPath: scriptPath)
         let fullPath = scriptPath + command.fileExtension
         command = ShellCommand.from(template: template, name: shellName, scriptPath: fullPath)
@@ -288,7 +296,7 @@ final class JobRun: @unchecked Sendable {
         _ spec: ProcessSpec, step: Step, number: Int, env stepEnv: OrderedDictionary<String, String>, context: EvaluationContext
     ) async throws(StepFailure) -> StepResult {
         var spec = spec
-        let files = try StepFiles(directory: facts.commandsDirectory)
+        let files = try StepFiles(directory: facts.commandsDirectory, number: nextFileNumber())
         for (name, path) in files.variables { spec.environment[name] = path }
         let unsecureAllowed = spec.environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true"
         let collector = CommandCollector(key: key, step: number, bus: bus, allowUnsecure: unsecureAllowed)

@@ -16,8 +16,9 @@ struct StepFiles {
     let state: String
     let summary: String
 
-    init(directory: String) throws(StepFailure) {
-        let id = UUID().uuidString.lowercased()
+    /// New files numbered `number` in `directory` (the job's own).
+    init(directory: String, number: Int) throws(StepFailure) {
+        let id = String(number)
         env = "\(directory)/set_env_\(id)"
         output = "\(directory)/set_output_\(id)"
         path = "\(directory)/add_path_\(id)"
