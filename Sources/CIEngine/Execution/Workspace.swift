@@ -36,6 +36,17 @@ struct JobDirectories {
 
     /// Copies `files` (relative paths; nil: everything but `.git`) from `source` into `target`,
     /// keeping symbolic links as links and file modes.
+    /// Outside a git repository the whole folder is copied (as act does), but not a folder this
+    /// large: running a workflow file that sits in `/tmp` or a home folder would copy all of it.
+    static let maximumUntrackedFiles = 20_000
+
+    struct TooManyFiles: Error, CustomStringConvertible {
+        var directory: String
+        var description: String {
+            "\(directory) is not in a git repository and holds more than \(maximumUntrackedFiles) files, which every job would copy; run from a repository (only its tracked and unignored files are copied) or pass --workspace DIR"
+        }
+    }
+
     static func copy(from source: String, files: [String]?, to target: String) throws {
         let manager = FileManager.default
         let list: [String]
@@ -55,6 +66,7 @@ struct JobDirectories {
                     } else if (try? manager.destinationOfSymbolicLink(atPath: source + "/" + path)) != nil {
                         all.append(path)
                     }
+                    if all.count > maximumUntrackedFiles { throw TooManyFiles(directory: source) }
                 }
             }
             list = all
