@@ -28,88 +28,141 @@ public struct JSONFormat: Sendable, Hashable {
 extension JSONValue {
     /// The value as JSON text in `format`.
     public func serialized(_ format: JSONFormat = .compact) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, format: format, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, format: JSONFormat, level: Int) {
+    private func write(to out: inout [UInt8], format: JSONFormat, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .double(let value): out += format.pythonFloats ? Self.pythonRepr(value) : Self.plainNumber(value)
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .int(let value): out += String(value).utf8
+        case .double(let value): out += (format.pythonFloats ? Self.pythonRepr(value) : Self.plainNumber(value)).utf8
         case .string(let value): Self.writeString(value, to: &out, asciiOnly: format.asciiOnly)
         case .array(let values):
             if values.isEmpty {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { out += format.indent == nil ? ", " : "," }
+                if index > 0 { out += (format.indent == nil ? ", " : ",").utf8 }
                 newline(&out, format: format, level: level + 1)
                 value.write(to: &out, format: format, level: level + 1)
             }
             newline(&out, format: format, level: level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
             let ordered = format.sortKeys ? members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : members
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, member) in ordered.enumerated() {
-                if index > 0 { out += format.indent == nil ? ", " : "," }
+                if index > 0 { out += (format.indent == nil ? ", " : ",").utf8 }
                 newline(&out, format: format, level: level + 1)
                 Self.writeString(member.key, to: &out, asciiOnly: format.asciiOnly)
-                out += ": "
+                out += ": ".utf8
                 member.value.write(to: &out, format: format, level: level + 1)
             }
             newline(&out, format: format, level: level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private func newline(_ out: inout String, format: JSONFormat, level: Int) {
+    private func newline(_ out: inout [UInt8], format: JSONFormat, level: Int) {
         guard let indent = format.indent else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
     /// Writes `value` as a JSON string literal.
     public static func writeString(_ value: String, to out: inout String, asciiOnly: Bool) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
-                    if scalar.value > 0xFFFF {
-                        let v = scalar.value - 0x10000
+        var bytes: [UInt8] = []
+        writeString(value, to: &bytes, asciiOnly: asciiOnly)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes `value` as a JSON string literal, in UTF-8: `"`, `\\`, `\n`, `\r`, `\t`, `\b` and
+    /// `\f` escaped by name, other control characters (and, with `asciiOnly`, everything past
+    /// `~`) as `\uXXXX`; runs of bytes that need no escape are copied at once.
+    public static func writeString(_ value: String, to out: inout [UInt8], asciiOnly: Bool) {
+        out.append(UInt8(ascii: "\""))
+        // Bytes below `limit` (and not `"` or `\\`) are written as they are.
+        let limit: UInt8 = asciiOnly ? 0x7F : 0xFF
+        func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            var index = 0
+            let raw = UnsafeRawBufferPointer(bytes)
+            while index < bytes.count {
+                // Eight bytes at a time while none needs an escape.
+                while index + 8 <= raw.count, !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: asciiOnly) {
+                    index += 8
+                }
+                guard index < bytes.count else { break }
+                let byte = bytes[index]
+                if byte >= 0x20, byte < limit, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "\""): out += #"\""#.utf8
+                    case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                    case UInt8(ascii: "\n"): out += #"\n"#.utf8
+                    case UInt8(ascii: "\r"): out += #"\r"#.utf8
+                    case UInt8(ascii: "\t"): out += #"\t"#.utf8
+                    case 0x08: out += #"\b"#.utf8
+                    case 0x0C: out += #"\f"#.utf8
+                    default: appendEscape(UInt32(byte), to: &out)
+                    }
+                    index += 1
+                } else {
+                    // Not ASCII, escaped: decode the scalar (a String's UTF-8 is valid).
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var scalar = UInt32(byte) & (0x7F >> length)
+                    for offset in 1..<length where index + offset < bytes.count {
+                        scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F)
+                    }
+                    if scalar > 0xFFFF {
+                        let v = scalar - 0x10000
                         appendEscape(0xD800 + (v >> 10), to: &out)
                         appendEscape(0xDC00 + (v & 0x3FF), to: &out)
                     } else {
-                        appendEscape(scalar.value, to: &out)
+                        appendEscape(scalar, to: &out)
                     }
-                } else {
-                    out.unicodeScalars.append(scalar)
+                    index += length
                 }
+                start = index
             }
+            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
         }
-        out += "\""
+        if value.utf8.withContiguousStorageIfAvailable(write) == nil { Array(value.utf8).withUnsafeBufferPointer(write) }
+        out.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscape(_ code: UInt32, to out: inout String) {
-        let hex = String(code, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// Whether any of the eight bytes in `word` needs an escape: below 0x20, `"`, `\\`, or (with
+    /// `asciiOnly`) 0x7F and above. Bit tricks from "Bit Twiddling Hacks" (haszero, hasless).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64, asciiOnly: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        var found = hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C)) | ((word &- ones &* 0x20) & ~word & highs)
+        if asciiOnly { found |= (word & highs) | hasZero(word ^ (ones &* 0x7F)) }
+        return found != 0
+    }
+
+    /// Appends `\uXXXX` (lower-case hex digits).
+    private static func appendEscape(_ code: UInt32, to out: inout [UInt8]) {
+        out += #"\u"#.utf8
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: code >> UInt32(shift)) & 0xF
+            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 
     /// A double written as a JSON number: integral values without a fraction.

@@ -160,3 +160,114 @@ import Testing
         #expect(ASCIICaseFolding.equal(long + "é", long.uppercased() + "É") == nil)
     }
 }
+
+/// The JSON writers (bytes, runs copied at once) against the scalar-at-a-time writers they replaced.
+extension FastPathTests {
+    /// The string writer as it was: one Unicode scalar at a time.
+    static func referenceString(_ value: String, asciiOnly: Bool) -> String {
+        var out = "\""
+        func escape(_ code: UInt32) {
+            let hex = String(code, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
+                    if scalar.value > 0xFFFF {
+                        escape(0xD800 + ((scalar.value - 0x10000) >> 10))
+                        escape(0xDC00 + ((scalar.value - 0x10000) & 0x3FF))
+                    } else {
+                        escape(scalar.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// `toJSON` as it was: strings through `referenceString`, pieces appended to a `String`.
+    static func referenceJSON(_ value: ExpressionValue, level: Int = 0, pretty: Bool) -> String {
+        let newline = pretty ? "\n" : ""
+        func indent(_ level: Int) -> String { pretty ? String(repeating: "  ", count: level) : "" }
+        switch value {
+        case .null: return "null"
+        case .boolean(let value): return value ? "true" : "false"
+        case .number(let value): return value.isFinite ? JSNumber.format(value) : "null"
+        case .string(let value): return referenceString(value, asciiOnly: false)
+        case .array(let array):
+            guard !array.items.isEmpty else { return "[]" }
+            var out = "["
+            for (index, item) in array.items.enumerated() {
+                out += (index == 0 ? "" : ",") + newline + indent(level + 1) + referenceJSON(item, level: level + 1, pretty: pretty)
+            }
+            return out + newline + indent(level) + "]"
+        case .object(let object):
+            guard object.count > 0 else { return "{}" }
+            var out = "{"
+            for (index, pair) in object.pairs.enumerated() {
+                out += (index == 0 ? "" : ",") + newline + indent(level + 1) + referenceString(pair.key, asciiOnly: false)
+                out += (pretty ? ": " : ":") + referenceJSON(pair.value, level: level + 1, pretty: pretty)
+            }
+            return out + newline + indent(level) + "}"
+        }
+    }
+
+    static let jsonAlphabet = [
+        "a", "Z", " ", "~", "\"", "\\", "/", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{00}", "\u{1F}", "\u{7F}", "\u{80}", "é",
+        "\u{2028}", "日本", "\u{FFFF}", "😀", "\u{10FFFF}", "0123456789abcdef",
+    ]
+
+    @Test func jsonStringsAreWrittenAsBefore() {
+        var generator = Generator()
+        for _ in 0..<3000 {
+            let text = generator.string(from: Self.jsonAlphabet, maxLength: 12)
+            for asciiOnly in [false, true] {
+                var bytes: [UInt8] = []
+                JSONValue.writeString(text, to: &bytes, asciiOnly: asciiOnly)
+                #expect(
+                    String(decoding: bytes, as: UTF8.self) == Self.referenceString(text, asciiOnly: asciiOnly), "\(text.debugDescription)")
+                var string = "x"
+                JSONValue.writeString(text, to: &string, asciiOnly: asciiOnly)
+                #expect(string == "x" + Self.referenceString(text, asciiOnly: asciiOnly))
+            }
+            #expect(JSONValue.string(text).serialized(.python) == Self.referenceString(text, asciiOnly: true))
+        }
+        #expect(JSONValue.string("a\u{7F}é😀").serialized(.python) == #""a\u007f\u00e9\ud83d\ude00""#)
+        #expect(JSONValue.string("a\u{7F}é\u{1}").serialized() == "\"a\u{7F}é\\u0001\"")
+    }
+
+    /// A random value: nested arrays and objects of strings, numbers, booleans and nulls.
+    static func randomValue(_ generator: inout Generator, depth: Int) -> ExpressionValue {
+        switch generator.next(depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .boolean(generator.next(2) == 0)
+        case 2: return .number([0, -1, 1.5, 1e21, 123_456_789, 0.000001, .nan, .infinity][generator.next(8)])
+        case 3: return .string(generator.string(from: jsonAlphabet, maxLength: 4))
+        case 4: return .array((0..<generator.next(4)).map { _ in randomValue(&generator, depth: depth + 1) })
+        default:
+            return .object(
+                (0..<generator.next(4)).map { _ in
+                    (generator.string(from: jsonAlphabet, maxLength: 2), randomValue(&generator, depth: depth + 1))
+                })
+        }
+    }
+
+    @Test func toJSONIsWrittenAsBefore() {
+        var generator = Generator()
+        for _ in 0..<500 {
+            let value = Self.randomValue(&generator, depth: 0)
+            #expect(value.prettyJSON == Self.referenceJSON(value, pretty: true))
+            #expect(value.compactJSON == Self.referenceJSON(value, pretty: false))
+        }
+    }
+}

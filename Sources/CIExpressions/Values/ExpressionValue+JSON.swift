@@ -31,50 +31,59 @@ extension ExpressionValue {
 
     /// `toJSON(value)`: JavaScript's `JSON.stringify(value, null, 2)`, which GitHub's engines match.
     public var prettyJSON: String {
-        var out = ""
+        var out: [UInt8] = []
         writeJSON(to: &out, level: 0, pretty: true)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// JavaScript's `JSON.stringify(value)`: one line, no spaces.
     public var compactJSON: String {
-        var out = ""
+        var out: [UInt8] = []
         writeJSON(to: &out, level: 0, pretty: false)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func writeJSON(to out: inout String, level: Int, pretty: Bool) {
-        let newline = pretty ? "\n" : ""
-        func indent(_ level: Int) -> String { pretty ? String(repeating: "  ", count: level) : "" }
+    /// Writes the value as JSON in UTF-8; `pretty` puts each item on its own line, indented by
+    /// two spaces a level, with `": "` after keys.
+    private func writeJSON(to out: inout [UInt8], level: Int, pretty: Bool) {
+        func newline(_ level: Int) {
+            guard pretty else { return }
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+        }
         switch self {
-        case .null: out += "null"
-        case .boolean(let value): out += value ? "true" : "false"
-        case .number(let value): out += value.isFinite ? JSNumber.format(value) : "null"
+        case .null: out += "null".utf8
+        case .boolean(let value): out += (value ? "true" : "false").utf8
+        case .number(let value): out += (value.isFinite ? JSNumber.format(value) : "null").utf8
         case .string(let value): JSONValue.writeString(value, to: &out, asciiOnly: false)
         case .array(let array):
             guard !array.items.isEmpty else {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in array.items.enumerated() {
-                out += (index == 0 ? "" : ",") + newline + indent(level + 1)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                newline(level + 1)
                 item.writeJSON(to: &out, level: level + 1, pretty: pretty)
             }
-            out += newline + indent(level) + "]"
+            newline(level)
+            out.append(UInt8(ascii: "]"))
         case .object(let object):
             guard object.count > 0 else {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
-            out += "{"
-            for (index, pair) in object.pairs.enumerated() {
-                out += (index == 0 ? "" : ",") + newline + indent(level + 1)
-                JSONValue.writeString(pair.key, to: &out, asciiOnly: false)
-                out += pretty ? ": " : ":"
-                pair.value.writeJSON(to: &out, level: level + 1, pretty: pretty)
+            out.append(UInt8(ascii: "{"))
+            for index in object.keys.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                JSONValue.writeString(object.keys[index], to: &out, asciiOnly: false)
+                out += (pretty ? ": " : ":").utf8
+                object.values[index].writeJSON(to: &out, level: level + 1, pretty: pretty)
             }
-            out += newline + indent(level) + "}"
+            newline(level)
+            out.append(UInt8(ascii: "}"))
         }
     }
 }
