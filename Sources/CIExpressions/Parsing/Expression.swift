@@ -46,7 +46,7 @@ extension Expression {
 
     /// The contexts the expression reads (lower-cased), with the offset of each use.
     public var contextUses: [(name: String, offset: Int)] {
-        var uses: [(String, Int)] = []
+        var uses: [(name: String, offset: Int)] = []
         visit { if case .context(let name, let offset) = $0 { uses.append((name.lowercased(), offset)) } }
         return uses
     }

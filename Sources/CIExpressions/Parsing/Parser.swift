@@ -26,9 +26,58 @@ struct Parser {
     private var depth = 0
 
     static func parse(_ text: String, options: ParseOptions) throws(ExpressionError) -> Expression? {
+        if options.contexts == nil, let chain = propertyChain(text) { return chain }
+        return try parseTokens(text, options: options)
+    }
+
+    /// `parse` without the `propertyChain` shortcut.
+    static func parseTokens(_ text: String, options: ParseOptions) throws(ExpressionError) -> Expression? {
         let tokens = try Lexer.tokenize(text)
         var parser = Parser(tokens: tokens, text: text, options: options)
         return try parser.run()
+    }
+
+    /// The most common expression, a context and property names (`matrix.os`,
+    /// `secrets.GITHUB_TOKEN`), read without tokens: exactly what the lexer and parser make of
+    /// it, or nil for anything else (spaces, brackets, calls, a literal keyword first, names
+    /// that are not `[A-Za-z_][A-Za-z0-9_-]*`, or more names than stay clear of the depth limit).
+    static func propertyChain(_ text: String) -> Expression? {
+        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F }
+        func isNameByte(_ byte: UInt8) -> Bool { isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D }
+        var copy = text
+        return copy.withUTF8 { bytes -> Expression? in
+            guard bytes.count <= 256, let first = bytes.first, isLetter(first) else { return nil }
+            var dots = 0
+            var atNameStart = true
+            for byte in bytes {
+                if byte == 0x2E {
+                    guard !atNameStart else { return nil }
+                    dots += 1
+                    atNameStart = true
+                } else if atNameStart {
+                    guard isLetter(byte) else { return nil }
+                    atNameStart = false
+                } else {
+                    guard isNameByte(byte) else { return nil }
+                }
+            }
+            guard !atNameStart, dots < 40 else { return nil }
+            var result: Expression?
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x2E {
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                if let base = result {
+                    result = .index(base, .literal(.string(name)))
+                } else {
+                    switch name {
+                    case "true", "false", "null", "NaN", "Infinity": return nil
+                    default: result = .context(name: name, offset: 0)
+                    }
+                }
+                start = index + 1
+            }
+            return result
+        }
     }
 
     private init(tokens: [Token], text: String, options: ParseOptions) {

@@ -15,10 +15,13 @@ public struct Condition: Sendable {
     /// When text outside `${{ }}` makes the condition a non-empty string, so it is always true.
     public var isAlwaysTrueString: Bool
 
+    /// The status functions: calling one turns off the implicit `success()`.
+    private static let statusNames: Set<String> = ["success", "failure", "cancelled", "always"]
+
     /// Reads a condition. An empty condition is `success()`.
     public init(_ text: String, options: ParseOptions = .permissive) throws(Template.Problem) {
         self.text = text
-        let statusNames: Set<String> = ["success", "failure", "cancelled", "always"]
+        let statusNames = Self.statusNames
         if let template = try Template.parse(text, options: options) {
             self.template = template
             self.bare = nil
