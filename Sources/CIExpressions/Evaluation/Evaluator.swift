@@ -1,13 +1,9 @@
 /// Evaluates parsed expressions against an `EvaluationContext`, as GitHub's engines do.
+///
+/// The context and the expression's text are passed down each call rather than stored, so an
+/// evaluation does not copy (retain and release) them.
 struct Evaluator {
-    let context: EvaluationContext
-    let text: String
     private var memory = 0
-
-    init(context: EvaluationContext, text: String) {
-        self.context = context
-        self.text = text
-    }
 
     /// Bytes a value holds, counted as GitHub's runner counts them.
     private static func size(_ value: ExpressionValue) -> Int {
@@ -18,7 +14,7 @@ struct Evaluator {
     }
 
     /// Holds `value` while later siblings evaluate; fails past the memory limit.
-    private mutating func hold(_ value: ExpressionValue) throws(ExpressionError) -> Int {
+    private mutating func hold(_ value: ExpressionValue, text: String) throws(ExpressionError) -> Int {
         let bytes = Self.size(value)
         memory += bytes
         if memory > ExpressionLimits.maxMemory {
@@ -27,35 +23,37 @@ struct Evaluator {
         return bytes
     }
 
-    mutating func evaluate(_ expression: Expression) throws(ExpressionError) -> ExpressionValue {
+    /// Evaluates `expression` in `context`; `text` is the expression's source, for error messages.
+    mutating func evaluate(_ expression: Expression, in context: EvaluationContext, text: String) throws(ExpressionError) -> ExpressionValue
+    {
         switch expression {
         case .literal(let value):
             return value
         case .context(let name, _):
             return context.contexts[name] ?? .null
         case .group(let inner):
-            return try evaluate(inner)
+            return try evaluate(inner, in: context, text: text)
         case .not(let operand):
-            return .boolean(try evaluate(operand).isFalsy)
+            return .boolean(try evaluate(operand, in: context, text: text).isFalsy)
         case .and(let operands):
             var result = ExpressionValue.null
-            for operand in operands {
-                result = try evaluate(operand)
+            for index in operands.indices {
+                result = try evaluate(operands[index], in: context, text: text)
                 if result.isFalsy { break }
             }
             return result
         case .or(let operands):
             var result = ExpressionValue.null
-            for operand in operands {
-                result = try evaluate(operand)
+            for index in operands.indices {
+                result = try evaluate(operands[index], in: context, text: text)
                 if result.isTruthy { break }
             }
             return result
         case .comparison(let comparison, let leftExpression, let rightExpression):
-            let left = try evaluate(leftExpression)
-            let held = try hold(left)
+            let left = try evaluate(leftExpression, in: context, text: text)
+            let held = try hold(left, text: text)
             defer { memory -= held }
-            let right = try evaluate(rightExpression)
+            let right = try evaluate(rightExpression, in: context, text: text)
             switch comparison {
             case .equal: return .boolean(ExpressionValue.looselyEquals(left, right))
             case .notEqual: return .boolean(!ExpressionValue.looselyEquals(left, right))
@@ -64,18 +62,21 @@ struct Evaluator {
             case .less: return .boolean(ExpressionValue.lessThan(left, right))
             case .lessOrEqual: return .boolean(ExpressionValue.looselyEquals(left, right) || ExpressionValue.lessThan(left, right))
             }
+        case .index(let baseExpression, .literal(let key)?):
+            // `base.name`, `base['name']`, `base[0]`: the key needs no evaluation.
+            return Self.access(try evaluate(baseExpression, in: context, text: text), key: key)
         case .index(let baseExpression, let keyExpression):
-            let key = try keyExpression.map { expression throws(ExpressionError) in try evaluate(expression) }
-            let base = try evaluate(baseExpression)
+            let key = try keyExpression.map { expression throws(ExpressionError) in try evaluate(expression, in: context, text: text) }
+            let base = try evaluate(baseExpression, in: context, text: text)
             return Self.access(base, key: key)
         case .call(let name, let argumentExpressions, _):
             var arguments: [ExpressionValue] = []
             arguments.reserveCapacity(argumentExpressions.count)
             var held = 0
             defer { memory -= held }
-            for argumentExpression in argumentExpressions {
-                let value = try evaluate(argumentExpression)
-                held += try hold(value)
+            for index in argumentExpressions.indices {
+                let value = try evaluate(argumentExpressions[index], in: context, text: text)
+                held += try hold(value, text: text)
                 arguments.append(value)
             }
             let result: ExpressionValue
@@ -86,7 +87,7 @@ struct Evaluator {
                 if error.expression.isEmpty { error.expression = text }
                 throw error
             }
-            _ = try hold(result)
+            _ = try hold(result, text: text)
             memory -= Self.size(result)
             return result
         }
@@ -157,7 +158,7 @@ struct Evaluator {
 extension Expression {
     /// Evaluates the expression. `text` is the expression's source, for error messages.
     public func evaluate(in context: EvaluationContext, text: String = "") throws(ExpressionError) -> ExpressionValue {
-        var evaluator = Evaluator(context: context, text: text)
-        return try evaluator.evaluate(self)
+        var evaluator = Evaluator()
+        return try evaluator.evaluate(self, in: context, text: text)
     }
 }
