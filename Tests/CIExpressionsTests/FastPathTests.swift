@@ -145,6 +145,30 @@ import Testing
         #expect(many["key100"] == nil)
     }
 
+    @Test func longStringsMatchTheUnicodePaths() {
+        // Long enough for the eight-bytes-at-a-time loops (contains skips words, keys hash by word).
+        var generator = Generator()
+        let alphabet = ["a", "B", "x", "_", "[", "{", " ", "Ab", "aB", "abcdefgh", "ABCDEFGH", "é"]
+        for _ in 0..<3000 {
+            let haystack = generator.string(from: alphabet, maxLength: 12)
+            let needle = generator.string(from: alphabet, maxLength: 3)
+            #expect(
+                Functions.containsIgnoringCase(haystack, needle) == Functions.unicodeContainsIgnoringCase(haystack, needle),
+                "contains(\(haystack.debugDescription), \(needle.debugDescription))")
+        }
+        for _ in 0..<300 {
+            let keys = (0..<generator.next(20)).map { _ in generator.string(from: alphabet, maxLength: 5) }
+            let object = ExpressionObject(keys.map { ($0, .string($0)) })
+            let reference = ReferenceObject(keys)
+            #expect(object.keys == reference.keys)
+            for key in keys + [generator.string(from: alphabet, maxLength: 5)] {
+                #expect(
+                    object[key.uppercased()]?.compactJSON
+                        == reference.position(of: key.uppercased()).map { ExpressionValue.string(reference.keys[$0]).compactJSON })
+            }
+        }
+    }
+
     @Test func nonASCIIStringsTakeTheUnicodePath() {
         #expect(ASCIICaseFolding.equal("straße", "STRASSE") == nil)
         #expect(ASCIICaseFolding.equal("ı", "ı") == true)

@@ -47,6 +47,12 @@ enum ASCIICaseFolding {
         return true
     }
 
+    /// Whether any of the eight bytes of `word` is zero ("Bit Twiddling Hacks", haszero).
+    @inline(__always)
+    static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     /// An ASCII byte upper-cased.
     @inline(__always)
     static func upper(_ byte: UInt8) -> UInt8 {
@@ -100,9 +106,21 @@ enum ASCIICaseFolding {
                 if needle.isEmpty { return true }
                 guard needle.count <= haystack.count else { return false }
                 let first = upper(needle[0])
+                // Words of the haystack without either case of the first byte are skipped.
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let upperFirst = ones &* UInt64(first)
+                let lowerFirst = ones &* UInt64(first &- UInt8(ascii: "A") < 26 ? first | 0x20 : first)
+                let raw = UnsafeRawBufferPointer(haystack)
                 var start = 0
                 let last = haystack.count - needle.count
                 while start <= last {
+                    if start + 8 <= raw.count {
+                        let word = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+                        if !hasZeroByte(word ^ upperFirst) && !hasZeroByte(word ^ lowerFirst) {
+                            start += 8
+                            continue
+                        }
+                    }
                     if upper(haystack[start]) == first {
                         var offset = 1
                         while offset < needle.count, upper(haystack[start + offset]) == upper(needle[offset]) { offset += 1 }

@@ -110,7 +110,7 @@ public final class ExpressionObject: Sendable {
             // ASCII keys are lower-cased and compared byte by byte, as `lowercased()` and `==` would.
             var table = ASCIIKeyTable(capacity: pairs.count)
             for (key, value) in pairs {
-                let inserted = ASCIICaseFolding.withUTF8(key) { table.insert($0, at: keys.count, keys: keys) }
+                let inserted = ASCIICaseFolding.withUTF8(key) { table.insert($0) }
                 guard inserted else { continue }
                 keys.append(key)
                 values.append(value)
@@ -144,7 +144,7 @@ public final class ExpressionObject: Sendable {
         guard let table else { return index[key] ?? index[key.lowercased()] }
         let found = ASCIICaseFolding.withUTF8(key) { bytes -> Int? in
             guard ASCIICaseFolding.isASCII(bytes) else { return -1 }
-            return table.position(of: bytes, in: keys)
+            return table.position(of: bytes)
         }
         guard found == -1 else { return found }
         // A key that is not ASCII can still equal an ASCII one (U+037E is ';'): compare as
