@@ -1,5 +1,8 @@
 import CIBasics
 
+/// Spaces to indent `toJSON` output with, copied a run at a time.
+private let jsonIndentSpaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
 extension ExpressionValue {
     /// The expression value of a JSON value (contexts arrive as JSON).
     public init(json: JSONValue) {
@@ -49,7 +52,12 @@ extension ExpressionValue {
         func newline(_ level: Int) {
             guard pretty else { return }
             out.append(UInt8(ascii: "\n"))
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+            var spaces = 2 * level
+            while spaces > 0 {
+                let run = min(spaces, jsonIndentSpaces.count)
+                out.append(contentsOf: jsonIndentSpaces[0..<run])
+                spaces -= run
+            }
         }
         switch self {
         case .null: out += "null".utf8
@@ -79,7 +87,8 @@ extension ExpressionValue {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 JSONValue.writeString(object.keys[index], to: &out, asciiOnly: false)
-                out += (pretty ? ": " : ":").utf8
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
                 object.values[index].writeJSON(to: &out, level: level + 1, pretty: pretty)
             }
             newline(level)
