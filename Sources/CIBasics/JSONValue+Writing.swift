@@ -98,7 +98,9 @@ extension JSONValue {
             let raw = UnsafeRawBufferPointer(bytes)
             while index < bytes.count {
                 // Eight bytes at a time while none needs an escape.
-                while index + 8 <= raw.count, !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: asciiOnly) {
+                while index + 8 <= raw.count,
+                    !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: asciiOnly)
+                {
                     index += 8
                 }
                 guard index < bytes.count else { break }
