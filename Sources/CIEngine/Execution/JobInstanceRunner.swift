@@ -149,7 +149,7 @@ struct JobInstanceRunner {
             try? Data(summary.utf8).write(to: URL(fileURLWithPath: file))
         }
 
-        if directories.commands.hasPrefix("/dev/shm/") { try? FileManager.default.removeItem(atPath: directories.commands) }
+        directories.removeCommands()
         if !configuration.keepJobDirectories { try? FileManager.default.removeItem(atPath: directories.root) }
 
         var result: Conclusion = run.status == .failure ? .failure : .success

@@ -28,9 +28,28 @@ struct JobDirectories {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         // Scripts and command files can hold secrets: only the runner's user reads them.
+        Self.removeStaleCommandFolders()
         try manager.createDirectory(atPath: commands, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if configuration.workspaceOverride == nil {
-            try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
+            do {
+                try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
+            } catch {
+                removeCommands()
+                throw error
+            }
+        }
+    }
+
+    /// Removes the folder of scripts and command files (it is in memory, whatever `--keep` says).
+    func removeCommands() {
+        if commands.hasPrefix("/dev/shm/") { try? FileManager.default.removeItem(atPath: commands) }
+    }
+
+    /// Removes `/dev/shm/ci-runner-<pid>-…` folders whose runner is gone (killed before it could).
+    static func removeStaleCommandFolders() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [] where name.hasPrefix("ci-runner-") {
+            guard let pid = Int32(name.dropFirst("ci-runner-".count).prefix { $0.isNumber }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: "/dev/shm/" + name) }
         }
     }
 
