@@ -71,8 +71,18 @@ public struct Run: AsyncParsableCommand {
     @Option(name: .customLong("var-file"), help: "A file of NAME=VALUE variables (default: .vars when present).")
     var varFile: String?
 
+    @Option(
+        name: [.customShort("P"), .customLong("platform")],
+        help: ArgumentHelp(
+            "Serve this runs-on label here too, as act's -P LABEL=-self-hosted does (the part after '=' is ignored: jobs run on this host).",
+            valueName: "label[=image]"))
+    var platforms: [String] = []
+
     @Option(name: .customLong("input"), help: ArgumentHelp("A workflow_dispatch input.", valueName: "name=value"))
     var inputs: [String] = []
+
+    @Option(name: .customLong("input-file"), help: "A file of NAME=VALUE workflow_dispatch inputs (default: .input when present).")
+    var inputFile: String?
 
     @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for every step.", valueName: "name=value"))
     var env: [String] = []
@@ -163,7 +173,8 @@ public struct Run: AsyncParsableCommand {
                     secrets, file: secretFile, defaultFile: repository.root + "/.secrets", environment: environment, readsEnvironment: true),
                 vars: try collect(
                     vars, file: varFile, defaultFile: repository.root + "/.vars", environment: environment, readsEnvironment: false),
-                inputs: try collect(inputs, file: nil, defaultFile: nil, environment: environment, readsEnvironment: false),
+                inputs: try collect(
+                    inputs, file: inputFile, defaultFile: repository.root + "/.input", environment: environment, readsEnvironment: false),
                 env: try collect(
                     env, file: envFile, defaultFile: repository.root + "/.env", environment: environment, readsEnvironment: false)
             )
@@ -259,13 +270,14 @@ public struct Run: AsyncParsableCommand {
             github.headRef = head
             github.baseRef = payload["pull_request"]?["base"]?["ref"]?.stringValue ?? ""
         }
-        let configuration = RunConfiguration(
+        var configuration = RunConfiguration(
             runID: runID, runNumber: runNumber, runDirectory: runDirectory, sourceDirectory: repository.root, sourceFiles: repository.files,
             workspaceOverride: workspace.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, github: github, secrets: data.secrets,
             vars: data.vars, inputs: data.inputs, env: data.env, hostEnvironment: environment,
             maxParallel: maxParallel ?? ProcessInfo.processInfo.activeProcessorCount, jobFilter: jobs.isEmpty ? nil : Set(jobs),
             matrixFilter: matrixFilter, killGrace: .milliseconds(Int64(isolation.killGrace * 1000)), keepJobDirectories: keep,
             sandbox: sandbox, stepLimits: stepLimits)
+        configuration.extraLabels = Set(platforms.map { String($0.prefix { $0 != "=" }).lowercased() })
         var reporters: [any RunReporter] = [LogStore(runDirectory: runDirectory)]
         if json {
             reporters.append(NDJSONReporter(stream: console.outputStream))

@@ -153,6 +153,21 @@ import Testing
         #expect(output.contains("GITHUB_ACTIONS=true") && output.contains("RUNNER_TRACKING_ID=ci-runner_"))
     }
 
+    @Test func aLabelThisHostDoesNotServeSkipsTheJobUnlessPlatformAddsIt() throws {
+        try #require(Binary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "w.yml", "on: push\njobs:\n  mac:\n    runs-on: [macos-latest]\n    steps:\n      - run: echo ran on this host\n")
+        let home = ["CI_RUNNER_HOME": directory.path + "/home"]
+        let skipped = try Binary.run(["run", path, "--json", "--sandbox", "none"], environment: home)
+        #expect(skipped.status == 0)
+        #expect(RunEvents(ndjson: skipped.output).jobResults == ["mac": "skipped"])
+        #expect(RunEvents(ndjson: skipped.output).jobMessages["mac"]?.contains("No runner for 'macos-latest'") == true)
+        let served = try Binary.run(["run", path, "--json", "--sandbox", "none", "-P", "macos-latest=-self-hosted"], environment: home)
+        #expect(RunEvents(ndjson: served.output).jobResults == ["mac": "success"])
+        #expect(RunEvents(ndjson: served.output).output().contains("ran on this host"))
+    }
+
     @Test func noColorIsRespected() throws {
         let console = Console.standard(environment: ["NO_COLOR": "1"])
         #expect(console.outputStyle == .plain)

@@ -99,6 +99,8 @@ public struct RunConfiguration: Sendable {
     public var sandbox: SandboxSettings
     /// Resource limits set on every step's processes.
     public var stepLimits: [ResourceLimit]
+    /// More `runs-on` labels this host serves (lower-cased), from `--platform`.
+    public var extraLabels: Set<String> = []
 
     /// The limits steps get by default: 65536 open files (as on GitHub's runners), 65536
     /// processes, no core dumps.

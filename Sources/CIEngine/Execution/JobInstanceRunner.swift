@@ -23,10 +23,11 @@ struct JobInstanceRunner {
     /// The `runs-on` label that cuts a job's network (in a bubblewrap sandbox).
     static let noNetworkLabel = "no-network"
 
-    /// Labels this host serves.
-    static func isServed(_ label: String) -> Bool {
+    /// Labels this host serves: its own, and those `--platform` adds.
+    static func isServed(_ label: String, extra: Set<String> = []) -> Bool {
         let lowered = label.lowercased()
         return lowered.hasPrefix("ubuntu") || ["self-hosted", "linux", "x64", "arm64", "ci-runner", noNetworkLabel].contains(lowered)
+            || extra.contains(lowered)
     }
 
     func run() async -> JobOutcome {
@@ -51,11 +52,13 @@ struct JobInstanceRunner {
             guard let value = try? Template.evaluate(template, in: preliminary) else { continue }
             if case .array(let array) = value { labels += array.items.map(\.stringValue) } else { labels.append(value.stringValue) }
         }
-        if let unserved = labels.first(where: { !Self.isServed($0) }) {
+        if let unserved = labels.first(where: { !Self.isServed($0, extra: configuration.extraLabels) }) {
             bus.emit(
                 .jobFinished(
                     key, result: .skipped, seconds: 0,
-                    message: "No runner for '\(unserved)': this host serves ubuntu-*, self-hosted and linux labels, so the job is skipped.")
+                    message:
+                        "No runner for '\(unserved)': this host serves ubuntu-*, self-hosted and linux labels (add others with --platform \(unserved)=-self-hosted), so the job is skipped."
+                )
             )
             return JobOutcome(result: .skipped, outputs: [:])
         }
