@@ -9,6 +9,7 @@ extension RunStatus: ExpressibleByArgument {}
 public struct Eval: ParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Evaluate one ${{ }} expression and print the result as JSON.",
         discussion: """
             EXPRESSION is a bare expression (github.ref == 'refs/heads/main') or a template with \

@@ -8,6 +8,7 @@ import Foundation
 public struct Inspect: ParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Print a workflow as JSON: defaults filled in, matrices expanded.",
         discussion: """
             With --yaml, print the file's raw YAML value instead, as Python's json.dumps(value, \

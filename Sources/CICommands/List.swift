@@ -6,6 +6,7 @@ import CIWorkflow
 public struct List: ParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the jobs of workflows: id, name, needs, runs-on, matrix size and stage.",
         discussion: """
             The stage is when a job can start: 0 for jobs that need nothing, else one more than the \

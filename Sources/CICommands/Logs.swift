@@ -7,8 +7,9 @@ import Foundation
 public struct Logs: ParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        commandName: "logs",
         abstract: "Print the logs of a run (default: the latest).",
-        discussion: "Logs are kept per run, job and step under $CI_RUNNER_HOME/runs/<run>/logs/ (default ~/.local/share/ci-runner).")
+        discussion: "Logs are kept per run and job under $CI_RUNNER_HOME/runs/<run>/logs/ (default ~/.local/share/ci-runner), with an index of each step's part.")
 
     @Argument(help: "The run id (as printed at the end of a run); default: the latest run.")
     var runID: String?

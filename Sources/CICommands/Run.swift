@@ -15,6 +15,7 @@ import Synchronization
 public struct Run: AsyncParsableCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a workflow on this machine, as GitHub would, and report the status of every job.",
         discussion: """
             PATH is a workflow file, or a directory or repository whose .github/workflows/ holds \
