@@ -9,7 +9,9 @@ public struct Logs: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print the logs of a run (default: the latest).",
-        discussion: "Logs are kept per run and job under $CI_RUNNER_HOME/runs/<run>/logs/ (default ~/.local/share/ci-runner), with an index of each step's part.")
+        discussion:
+            "Logs are kept per run and job under $CI_RUNNER_HOME/runs/<run>/logs/ (default ~/.local/share/ci-runner), with an index of each step's part."
+    )
 
     @Argument(help: "The run id (as printed at the end of a run); default: the latest run.")
     var runID: String?
