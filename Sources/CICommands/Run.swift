@@ -267,6 +267,8 @@ public struct Run: AsyncParsableCommand {
         var github = GitHubInfo(
             eventName: event, event: payload, sha: repository.sha, ref: repository.ref, repository: repository.repository,
             actor: repository.actor)
+        let absolute = URL(fileURLWithPath: workflow.path).standardizedFileURL.path
+        if absolute.hasPrefix(repository.root + "/") { github.workflowPath = String(absolute.dropFirst(repository.root.count + 1)) }
         if case .object = payload, let head = payload["pull_request"]?["head"]?["ref"]?.stringValue {
             github.headRef = head
             github.baseRef = payload["pull_request"]?["base"]?["ref"]?.stringValue ?? ""

@@ -14,7 +14,7 @@ import Testing
           first:
             runs-on: ubuntu-latest
             steps:
-              - run: echo "sha=$GITHUB_SHA ref=$GITHUB_REF repo=$GITHUB_REPOSITORY event=$GITHUB_EVENT_NAME"
+              - run: echo "sha=$GITHUB_SHA ref=$GITHUB_REF repo=$GITHUB_REPOSITORY event=$GITHUB_EVENT_NAME workflow_ref=$GITHUB_WORKFLOW_REF"
               - run: echo "ws=$GITHUB_WORKSPACE" && test -f "$GITHUB_WORKSPACE/tracked.txt" && test -f "$GITHUB_WORKSPACE/untracked.txt" && test ! -e "$GITHUB_WORKSPACE/ignored.log"
           second:
             needs: first
@@ -47,7 +47,10 @@ import Testing
         #expect(result.status == 0, "\(result.output)\(result.error)")
         let sha = try git.git("rev-parse", "HEAD")
         let branch = try git.git("rev-parse", "--abbrev-ref", "HEAD")
-        #expect(result.output.contains("sha=\(sha) ref=refs/heads/\(branch) repo=octo/demo-repo event=push"))
+        #expect(
+            result.output.contains(
+                "sha=\(sha) ref=refs/heads/\(branch) repo=octo/demo-repo event=push workflow_ref=octo/demo-repo/.github/workflows/demo.yml@refs/heads/\(branch)"
+            ))
         #expect(result.output.contains("second ran with *** blue"))
         #expect(!result.output.contains("file-secret"))
         #expect(result.output.contains("[first] ✓"))

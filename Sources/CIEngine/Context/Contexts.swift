@@ -59,7 +59,8 @@ struct JobFacts: Sendable {
             ("run_number", .string(String(configuration.runNumber))), ("secret_source", .string("Actions")),
             ("server_url", .string(server)), ("sha", .string(github.sha)), ("token", .string("")),
             ("triggering_actor", .string(github.actor)), ("workflow", .string(workflow.displayName)),
-            ("workflow_ref", .string("\(github.repository)/\(workflow.path)@\(github.ref)")), ("workflow_sha", .string(github.sha)),
+            ("workflow_ref", .string("\(github.repository)/\(github.workflowPath ?? workflow.path)@\(github.ref)")),
+            ("workflow_sha", .string(github.sha)),
             ("workspace", .string(workspace)),
         ])
     }
@@ -94,7 +95,8 @@ struct JobFacts: Sendable {
             "GITHUB_RETENTION_DAYS": "90", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_RUN_ID": configuration.runID,
             "GITHUB_RUN_NUMBER": String(configuration.runNumber), "GITHUB_SERVER_URL": github.serverURL, "GITHUB_SHA": github.sha,
             "GITHUB_TRIGGERING_ACTOR": github.actor, "GITHUB_WORKFLOW": workflow.displayName,
-            "GITHUB_WORKFLOW_REF": "\(github.repository)/\(workflow.path)@\(github.ref)", "GITHUB_WORKFLOW_SHA": github.sha,
+            "GITHUB_WORKFLOW_REF": "\(github.repository)/\(github.workflowPath ?? workflow.path)@\(github.ref)",
+            "GITHUB_WORKFLOW_SHA": github.sha,
             "GITHUB_WORKSPACE": workspace, "RUNNER_ARCH": Self.architecture, "RUNNER_ENVIRONMENT": "self-hosted",
             "RUNNER_NAME": runnerName, "RUNNER_OS": "Linux", "RUNNER_TEMP": temp, "RUNNER_TOOL_CACHE": toolCache,
             "RUNNER_WORKSPACE": parentDirectory(of: workspace), "HOME": home,

@@ -23,6 +23,9 @@ public struct GitHubInfo: Sendable {
     public var baseRef: String
     /// `github.head_ref` (pull requests).
     public var headRef: String
+    /// The workflow file's path inside the repository (`.github/workflows/ci.yml`), for
+    /// `github.workflow_ref`; nil uses the path the workflow was loaded from.
+    public var workflowPath: String?
 
     /// Creates the facts.
     public init(
