@@ -101,12 +101,18 @@ public final class BubblewrapJobSession: JobSession {
             executable: bubblewrap, arguments: policy.arguments() + ["--"] + agentCommand,
             environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"],
             workingDirectory: "/")
-        let cgroupFiles = cgroup?.openProcsFiles() ?? []
-        defer { for descriptor in cgroupFiles { Glibc.close(descriptor) } }
         let pid: pid_t
         do {
             defer { Glibc.close(pair[1]) }  // only the agent keeps its end, so its exit ends the stream
-            pid = try ChildProcess.start(spec, output: log >= 0 ? log : 2, cgroups: cgroupFiles, pass: pair[1])
+            let output = log >= 0 ? log : 2
+            let agentEnd = pair[1]
+            if let cgroup {
+                pid = try cgroup.withProcsFiles { files throws(SpawnError) in
+                    try ChildProcess.start(spec, output: output, cgroups: files, pass: agentEnd)
+                }
+            } else {
+                pid = try ChildProcess.start(spec, output: output, pass: agentEnd)
+            }
         } catch {
             Glibc.close(pair[0])
             return .failure(error)
@@ -200,15 +206,14 @@ public final class BubblewrapJobSession: JobSession {
             value.pending[id] = Pending(wake: wake)
             return id
         }
-        var message = AgentMessage.encode(spec, id: id)
-        if message.serialized(.compact).utf8.count > AgentMessage.inlineLimit {
+        var message = AgentMessage.encode(spec, id: id).serialized(.compact)
+        if message.utf8.count > AgentMessage.inlineLimit {
             // Too large for one message: hand it over in a file only this job can read.
             let file = policy.temp + "/.agent-request-\(id).json"
-            _ = FileManager.default.createFile(
-                atPath: file, contents: Data(message.serialized(.compact).utf8), attributes: [.posixPermissions: 0o600])
-            message = .object([("op", .string("run")), ("id", .int(id)), ("file", .string(file))])
+            _ = FileManager.default.createFile(atPath: file, contents: Data(message.utf8), attributes: [.posixPermissions: 0o600])
+            message = JSONValue.object([("op", .string("run")), ("id", .int(id)), ("file", .string(file))]).serialized(.compact)
         }
-        let sendError = AgentMessage.send(message, on: socket, descriptor: pipe[1])
+        let sendError = AgentMessage.send(serialized: message, on: socket, descriptor: pipe[1])
         Glibc.close(pipe[1])
         defer {
             Glibc.close(wake)

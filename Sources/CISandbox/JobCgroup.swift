@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -19,27 +20,25 @@ public final class JobCgroup: Sendable {
     let directories: [Directory]
     /// What was set up, for the job's log: `cgroup v1 pids+memory (pids.max 4096, memory 12 GiB)`.
     public let summary: String
+    /// Each directory's `cgroup.procs`, open for writing from creation until `remove`, so that
+    /// starting a process does not look the long paths up again.
+    private let procsFiles: Mutex<[Int32]?>
 
     private init(directories: [Directory], summary: String) {
         self.directories = directories
         self.summary = summary
+        procsFiles = Mutex(
+            directories.compactMap { directory in
+                let descriptor = open(directory.path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
+                return descriptor >= 0 ? descriptor : nil
+            })
     }
 
     /// Creates `ci-runner/<name>-<pid>-<random>` below this process's own cgroup in each writable hierarchy, with
     /// `pids` and `memory` limits where the controllers exist. Returns nil when no hierarchy can
     /// be written.
     public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?, root: String = "/sys/fs/cgroup") -> JobCgroup? {
-        let membership = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
-        var own: [String: String] = [:]  // controller (or "" for v2) → path
-        for line in membership.split(separator: "\n") {
-            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3 else { continue }
-            if fields[0] == "0" {
-                own[""] = String(fields[2])
-            } else {
-                for name in fields[1].split(separator: ",") { own[String(name)] = String(fields[2]) }
-            }
-        }
+        let own = ownCgroups()
         // Unique per process and call: concurrent runners (and runs) never share a cgroup.
         let safeName =
             String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(64)) + "-\(getpid())-"
@@ -86,12 +85,55 @@ public final class JobCgroup: Sendable {
             directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
     }
 
-    /// Opens every `cgroup.procs` file for writing, for a child to join (close them after the spawn).
-    public func openProcsFiles() -> [Int32] {
-        directories.compactMap { directory in
-            let descriptor = open(directory.path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
-            return descriptor >= 0 ? descriptor : nil
+    /// This process's cgroup in each hierarchy: controller (or "" for v2) → path.
+    static func ownCgroups() -> [String: String] {
+        let membership = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
+        var own: [String: String] = [:]
+        for line in membership.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            if fields[0] == "0" {
+                own[""] = String(fields[2])
+            } else {
+                for name in fields[1].split(separator: ",") { own[String(name)] = String(fields[2]) }
+            }
         }
+        return own
+    }
+
+    /// Readies the kernel's cgroup migration lock in the background, so that the job's first
+    /// process joins its cgroup without waiting.
+    ///
+    /// Every write to a `cgroup.procs` file takes one system-wide lock whose writer side first
+    /// waits for an RCU grace period (about 10 ms here) unless another write happened in the last
+    /// few milliseconds. A job pays that wait once, when its first process joins the job's
+    /// cgroup. Writing this process's own pid into the cgroup it is already in (which moves
+    /// nothing) from another thread while the job prepares its directories pays it in parallel.
+    public static func primeMigrationLock(root: String = "/sys/fs/cgroup") {
+        let own = ownCgroups()
+        let v2 = [root, root + "/unified"].compactMap { mount in own[""].map { mount + $0.trimmingSuffix("/") + "/cgroup.procs" } }
+        let v1 = ["pids", "memory", "freezer"].compactMap { controller in
+            own[controller].map { root + "/" + controller + $0.trimmingSuffix("/") + "/cgroup.procs" }
+        }
+        let candidates = v2 + v1
+        guard let file = candidates.first(where: { access($0, W_OK) == 0 }) else { return }
+        let thread = Thread { Self.write("0", to: file) }
+        thread.stackSize = 1 << 16
+        thread.start()
+    }
+
+    /// Runs `body` with every `cgroup.procs` file open for writing, for a child to join (by
+    /// writing `0` from the child). Empty once the cgroup is removed.
+    public func withProcsFiles<T>(_ body: ([Int32]) throws(SpawnError) -> T) throws(SpawnError) -> T {
+        // Held for the spawn, so `remove` cannot close the files while a child writes to them.
+        let result: Result<T, SpawnError> = procsFiles.withLock { files in
+            do throws(SpawnError) {
+                return .success(try body(files ?? []))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// The processes in the job's cgroups.
@@ -127,6 +169,10 @@ public final class JobCgroup: Sendable {
     /// Kills what is left and removes the directories.
     public func remove() async {
         await killAll()
+        procsFiles.withLock { files in
+            for descriptor in files ?? [] { close(descriptor) }
+            files = nil
+        }
         for directory in directories { rmdir(directory.path) }
     }
 

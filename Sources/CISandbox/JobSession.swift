@@ -127,9 +127,12 @@ public final class HostJobSession: JobSession {
     {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
-        let cgroupFiles = cgroup?.openProcsFiles() ?? []
-        defer { for descriptor in cgroupFiles { Glibc.close(descriptor) } }
-        let child = try ChildProcess.spawn(spec, cgroups: cgroupFiles)
+        let child: ChildProcess
+        if let cgroup {
+            child = try cgroup.withProcsFiles { files throws(SpawnError) in try ChildProcess.spawn(spec, cgroups: files) }
+        } else {
+            child = try ChildProcess.spawn(spec)
+        }
         let start = ProcessTable.startTime(of: child.pid)
         groups.withLock { $0.append((child.pid, start)) }
         control.attach(child)
@@ -138,11 +141,12 @@ public final class HostJobSession: JobSession {
         return status
     }
 
-    /// Runs blocking work (reading a step's output until it exits) on a thread of its own, off
-    /// the cooperative pool. (Dispatch's queues cap how many such waits run at once, which would
-    /// hold back steps of parallel jobs.)
+    /// Runs blocking work (reading a step's output until it exits) right here on a job's own
+    /// thread (`JobThread`), else on a thread of its own, off the cooperative pool. (Dispatch's
+    /// queues cap how many such waits run at once, which would hold back steps of parallel jobs.)
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        if JobThread.isCurrent { return work() }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let thread = Thread { continuation.resume(returning: work()) }
             thread.stackSize = 1 << 20
             thread.start()
@@ -161,9 +165,12 @@ public final class HostJobSession: JobSession {
         let ownPID = getpid()
         let inCgroup = cgroup?.processes ?? []
         var leftovers = Set<pid_t>()
+        // With a cgroup, every process the steps started is in it (leaving it takes privileges a
+        // step could use for worse); without one, a process found by its tracking id is too.
+        let scanEnvironments = cgroup == nil
         for process in ProcessTable.processes() where process.state != "Z" && process.pid != ownPID {
             if sessions.contains(process.group) || sessions.contains(process.session) || inCgroup.contains(process.pid)
-                || ProcessTable.environment(of: process.pid, contains: "RUNNER_TRACKING_ID=" + trackingID)
+                || scanEnvironments && ProcessTable.environment(of: process.pid, contains: "RUNNER_TRACKING_ID=" + trackingID)
             {
                 leftovers.insert(process.pid)
             }

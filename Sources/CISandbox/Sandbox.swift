@@ -74,6 +74,16 @@ public struct SandboxSettings: Sendable {
         }
     }
 
+    /// Starts, in the background, the slow kernel work that the first job's session would
+    /// otherwise wait for; call it as a run starts.
+    public static func prepareRun() { JobCgroup.primeMigrationLock() }
+
+    /// Starts what a job's session needs ahead of time, in the background; call it when the job
+    /// starts, before its directories are prepared.
+    public func prepareJob() {
+        if useCgroups { JobCgroup.primeMigrationLock() }
+    }
+
     /// The session for one job; `network` false cuts this job's network whatever the setting.
     public func makeSession(for job: JobPaths, network jobNetwork: Bool = true) -> any JobSession {
         let cgroup = useCgroups ? JobCgroup.create(name: job.name, pidsLimit: pidsLimit, memoryLimit: memoryLimit) : nil

@@ -194,4 +194,39 @@ import Testing
         await session.close()
         #expect(cgroup.processes.isEmpty)
     }
+    /// A job on its own thread waits for its steps there, blocking nothing else: a stop sent from
+    /// elsewhere (a timeout, Ctrl-C) still ends the step at once.
+    @Test func aJobThreadWaitsForItsStepsItselfAndStaysStoppable() async throws {
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "thread")
+        let thread = JobThread(name: "test job")
+        defer { thread.finish() }
+        #expect(!JobThread.isCurrent)
+        let (onThread, status, elapsed) = try await withTaskExecutorPreference(thread) {
+            let onThread = JobThread.isCurrent
+            let session = HostJobSession(cgroup: nil)
+            let control = ProcessControl(grace: .milliseconds(200))
+            Task.detached {
+                try? await Task.sleep(for: .milliseconds(100))
+                control.stop(.timeout)
+            }
+            let started = ContinuousClock.now
+            let status = try await session.run(
+                ProcessSpec(executable: "/bin/sleep", arguments: ["30"], workingDirectory: paths.workspace), control: control,
+                output: { _ in })
+            await session.close()
+            return (onThread, status, ContinuousClock.now - started)
+        }
+        #expect(onThread, "the job's code runs on its thread")
+        #expect(status == 128 + SIGTERM)
+        #expect(elapsed < .seconds(5), "stopped after \(elapsed)")
+    }
+
+    /// Readying the cgroup lock writes this process into the cgroup it is already in: it moves nothing.
+    @Test func primingTheCgroupLockMovesNothing() async throws {
+        let before = try String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)
+        JobCgroup.primeMigrationLock()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) == before)
+    }
 }

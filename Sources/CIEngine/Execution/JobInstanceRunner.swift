@@ -72,7 +72,8 @@ struct JobInstanceRunner {
             return finish(key, .failure, started, "Error: job containers and services need Docker, which this runner does not use yet.")
         }
 
-        // Directories and files.
+        // Directories and files (the session's slow kernel work starts meanwhile).
+        configuration.sandbox.prepareJob()
         let slug = (workflowRunner.prefix + name).fileSafeName + (index > 0 || !matrix.isEmpty ? "-\(index)" : "")
         let directories: JobDirectories
         do {

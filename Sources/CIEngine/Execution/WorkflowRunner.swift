@@ -196,7 +196,10 @@ final class WorkflowRunner: Sendable {
                     let runner = JobInstanceRunner(
                         workflowRunner: self, id: id, job: job, matrix: instance, index: index, strategy: strategyContext, needs: needs,
                         cancellation: JobCancellation(parent: matrixCancellation))
-                    let outcome = await runner.run()
+                    // The job runs on a thread of its own, where it waits for each step's process.
+                    let thread = JobThread(name: "job \(id)")
+                    let outcome = await withTaskExecutorPreference(thread) { await runner.run() }
+                    thread.finish()
                     await self.limiter.release()
                     await matrixLimiter.release()
                     if failFast && outcome.result == .failure && total > 1 { matrixCancellation.cancel() }
