@@ -56,8 +56,7 @@ public final class ChildProcess: Sendable {
         guard let path = spec.resolvedExecutable() else {
             throw SpawnError(executable: spec.executable, message: "not found on PATH")
         }
-        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        defer { if null >= 0 { close(null) } }
+        let null = nullDescriptor
         let argvPointers = cStrings([path] + spec.arguments)
         let envpPointers = cStrings(spec.environment.map { "\($0.key)=\($0.value)" }.sorted())
         defer {
@@ -224,6 +223,9 @@ public enum ProcessTable {
         return String(decoding: buffer.prefix(count), as: UTF8.self)
     }
 }
+
+/// `/dev/null`, open for reading for the life of the process: every child's standard input.
+private let nullDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
 
 private struct SinkBox {
     var sink: (UnsafeRawBufferPointer) -> Void

@@ -156,6 +156,43 @@ import Testing
         #expect(output.contains("GITHUB_ACTIONS=true") && output.contains("RUNNER_TRACKING_ID=ci-runner_"))
     }
 
+    /// Each step starts with empty command files that exist: the previous step's when it left
+    /// them all empty, new ones when it wrote to one or removed one.
+    @Test(arguments: ["none", "bwrap"])
+    func everyStepStartsWithEmptyCommandFiles(sandbox: String) throws {
+        try #require(Binary.isBuilt)
+        let directory = try TemporaryDirectory()
+        let files = #""$GITHUB_ENV" "$GITHUB_OUTPUT" "$GITHUB_PATH" "$GITHUB_STATE" "$GITHUB_STEP_SUMMARY""#
+        let check = #"for f in \#(files); do test -f "$f" && test ! -s "$f" || { echo "not empty: $f"; exit 1; }; done"#
+        let path = try directory.write(
+            "w.yml",
+            """
+            on: push
+            jobs:
+              files:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: '\(check); echo "A=$GITHUB_ENV"'
+                  - run: '\(check); echo "B=$GITHUB_ENV"; echo X=1 >> "$GITHUB_ENV"; echo o=1 >> "$GITHUB_OUTPUT"'
+                  - run: '\(check); echo "C=$GITHUB_ENV X=$X"; rm "$GITHUB_OUTPUT"'
+                  - run: '\(check); echo "D=$GITHUB_ENV"'
+            """)
+        let result = try Binary.run(
+            ["run", path, "--sandbox", sandbox, "--json"], environment: ["CI_RUNNER_HOME": directory.path + "/home"])
+        let events = RunEvents(ndjson: result.output)
+        #expect(events.runResult == "success", "\(events.output())\(result.error)")
+        func file(_ label: String) -> String? {
+            events.output().split(separator: "\n").first { $0.hasPrefix(label + "=") }.map {
+                String($0.dropFirst(label.count + 1).prefix { $0 != " " })
+            }
+        }
+        let (a, b, c, d) = (file("A"), file("B"), file("C"), file("D"))
+        #expect(a != nil && a == b, "a step that wrote nothing hands its empty files on")
+        #expect(c != nil && c != b, "a step that wrote to a file leaves it to the runner")
+        #expect(d != nil && d != c, "a step that removed a file does not hand the others on")
+        #expect(events.output().contains("X=1"))
+    }
+
     @Test func aLabelThisHostDoesNotServeSkipsTheJobUnlessPlatformAddsIt() throws {
         try #require(Binary.isBuilt)
         let directory = try TemporaryDirectory()

@@ -41,6 +41,8 @@ final class JobRun: @unchecked Sendable {
     var status: RunStatus = .success
     /// Where GITHUB_STEP_SUMMARY files are appended.
     var summaries: [String] = []
+    /// The last step's command files, when it left them empty, for the next step.
+    private var reusableFiles: StepFiles?
 
     init(
         key: JobKey, job: Job, facts: JobFacts, bus: EventBus, masks: MaskRegistry, session: any JobSession,
@@ -254,9 +256,8 @@ final class JobRun: @unchecked Sendable {
             throw StepFailure(message: "The working directory '\(directory)' does not exist")
         }
         let environment = processEnvironment(stepEnv, scope: scope)
-        let bashAvailable =
-            ProcessSpec(executable: "bash", environment: environment, workingDirectory: directory).resolvedExecutable() != nil
-        let (template, shellName) = ShellCommand.make(shell: shell, bashAvailable: bashAvailable)
+        let bash = resolveBash(environment)
+        let (template, shellName) = ShellCommand.make(shell: shell, bashAvailable: bash != nil)
         let scriptPath = facts.commandsDirectory + "/script-\(nextFileNumber())"
         var command = ShellCommand.from(template: template, name: shellName, scriptPath: scriptPath)
         let fullPath = scriptPath + command.fileExtension
@@ -264,7 +265,9 @@ final class JobRun: @unchecked Sendable {
         try StepFiles.write(fullPath, Array((command.prologue + script + command.epilogue).utf8))
         return try await runProcess(
             ProcessSpec(
-                executable: command.executable, arguments: command.arguments, environment: environment, workingDirectory: directory,
+                // bash as found above, not searched for again.
+                executable: command.executable == "bash" ? bash ?? "bash" : command.executable, arguments: command.arguments,
+                environment: environment, workingDirectory: directory,
                 limits: facts.configuration.stepLimits),
             step: step, number: number, env: stepEnv, context: context)
     }
@@ -272,13 +275,7 @@ final class JobRun: @unchecked Sendable {
     /// The environment a step's process sees: an allow-list of the host's, the `GITHUB_*` and
     /// `RUNNER_*` variables, the env layers, and PATH with `GITHUB_PATH` additions first.
     func processEnvironment(_ stepEnv: OrderedDictionary<String, String>, scope: StepScope) -> [String: String] {
-        var environment: [String: String] = [:]
-        for name in Self.hostAllowList {
-            if let value = facts.configuration.hostEnvironment[name] { environment[name] = value }
-        }
-        for (name, value) in facts.configuration.hostEnvironment where name.hasPrefix("LC_") { environment[name] = value }
-        for (name, value) in facts.variables() { environment[name] = value }
-        environment["TMPDIR"] = facts.temp
+        var environment = baseProcessEnvironment
         if let actionPath = scope.actionPath { environment["GITHUB_ACTION_PATH"] = actionPath }
         for (name, value) in facts.configuration.env { environment[name] = value }
         for (name, value) in stepEnv { environment[name] = value }
@@ -286,6 +283,32 @@ final class JobRun: @unchecked Sendable {
         environment["PATH"] = (pathAdditions + [basePath]).joined(separator: ":")
         return environment
     }
+
+    /// Where bash was found on each PATH the job's steps had: steps usually share one.
+    private var bashLocations: [String: String] = [:]
+
+    /// bash's path on the step's PATH: the one found before for the same PATH while it is still
+    /// there, or a new search.
+    private func resolveBash(_ environment: [String: String]) -> String? {
+        let path = environment["PATH"] ?? ""
+        if let known = bashLocations[path], access(known, X_OK) == 0 { return known }
+        let found = ProcessSpec(executable: "bash", environment: environment, workingDirectory: "/").resolvedExecutable()
+        bashLocations[path] = found
+        return found
+    }
+
+    /// What every step's environment starts from: the allowed host variables, then the job's
+    /// `GITHUB_*` and `RUNNER_*` ones and TMPDIR. The same for each step, so made once.
+    private lazy var baseProcessEnvironment: [String: String] = {
+        var environment: [String: String] = [:]
+        for name in Self.hostAllowList {
+            if let value = facts.configuration.hostEnvironment[name] { environment[name] = value }
+        }
+        for (name, value) in facts.configuration.hostEnvironment where name.hasPrefix("LC_") { environment[name] = value }
+        for (name, value) in facts.variables() { environment[name] = value }
+        environment["TMPDIR"] = facts.temp
+        return environment
+    }()
 
     /// Host variables a step may see; everything else of the runner's environment stays out.
     static let hostAllowList = ["PATH", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL"]
@@ -296,7 +319,13 @@ final class JobRun: @unchecked Sendable {
         _ spec: ProcessSpec, step: Step, number: Int, env stepEnv: OrderedDictionary<String, String>, context: EvaluationContext
     ) async throws(StepFailure) -> StepResult {
         var spec = spec
-        let files = try StepFiles(directory: facts.commandsDirectory, number: nextFileNumber())
+        let files: StepFiles
+        if let reusable = reusableFiles {
+            files = reusable
+            reusableFiles = nil
+        } else {
+            files = try StepFiles(directory: facts.commandsDirectory, number: nextFileNumber())
+        }
         for (name, path) in files.variables { spec.environment[name] = path }
         let unsecureAllowed = spec.environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true"
         let collector = CommandCollector(key: key, step: number, bus: bus, allowUnsecure: unsecureAllowed)
@@ -353,6 +382,7 @@ final class JobRun: @unchecked Sendable {
             for directory in read.paths { pathAdditions.insert(directory, at: 0) }
             for (name, value) in read.outputs { result.outputs[name] = value }
             if !read.summary.isEmpty { summaries.append(read.summary) }
+            if read.leftEmpty { reusableFiles = files }
         } catch {
             say("Error: \(error.message)", step: number)
             result.outcome = .failure

@@ -6,9 +6,10 @@ import OrderedCollections
 #endif
 
 /// The files a step writes to talk back to the runner: `GITHUB_ENV`, `GITHUB_OUTPUT`,
-/// `GITHUB_PATH`, `GITHUB_STATE` and `GITHUB_STEP_SUMMARY`. Each step gets new, empty files;
-/// they go when the job's temp directory does (deleting them one step at a time makes the file
-/// system slower to create the next step's).
+/// `GITHUB_PATH`, `GITHUB_STATE` and `GITHUB_STEP_SUMMARY`. Each step gets empty files: new ones,
+/// or the previous step's when it left every one of them empty (an empty file is an empty file,
+/// and most steps write none). They go when the job's temp directory does (deleting them one
+/// step at a time makes the file system slower to create the next step's).
 struct StepFiles {
     let env: String
     let output: String
@@ -24,18 +25,22 @@ struct StepFiles {
         path = "\(directory)/add_path_\(id)"
         state = "\(directory)/save_state_\(id)"
         summary = "\(directory)/step_summary_\(id)"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StepFailure(message: "cannot create \(directory): \(error)")
-        }
         for file in [env, output, path, state, summary] { try Self.write(file, []) }
     }
 
     /// Creates `file` with `bytes` in one open and write (no temporary file and rename, which
-    /// cost a second inode per step).
+    /// cost a second inode per step). Creates its directory when a step has removed it.
     static func write(_ file: String, _ bytes: [UInt8]) throws(StepFailure) {
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0, errno == ENOENT, let slash = file.lastIndex(of: "/") {
+            let directory = String(file[..<slash])
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StepFailure(message: "cannot create \(directory): \(error)")
+            }
+            descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
         guard descriptor >= 0 else { throw StepFailure(message: "cannot create \(file): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var written = 0
@@ -61,12 +66,23 @@ struct StepFiles {
         var paths: [String]
         var state: [(String, String)]
         var summary: String
+        /// Whether every file is still there, a regular file, and empty: the next step may have them.
+        var leftEmpty: Bool
     }
 
     /// Reads the files. A malformed env, output or state file is an error naming the file and line.
     func read() throws(StepFailure) -> Contents {
+        var leftEmpty = true
+        // One stat for a file the step did not write to, which is most of them.
         func text(_ file: String) -> String {
-            (FileManager.default.contents(atPath: file)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                leftEmpty = false
+                return ""
+            }
+            guard info.st_size > 0 else { return "" }
+            leftEmpty = false
+            return (FileManager.default.contents(atPath: file)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         func pairs(_ file: String, _ variable: String) throws(StepFailure) -> [(String, String)] {
             do {
@@ -75,8 +91,12 @@ struct StepFiles {
                 throw StepFailure(message: "\(variable) (\(file)), \(error.description)")
             }
         }
+        let envPairs = try pairs(env, "GITHUB_ENV")
+        let outputPairs = try pairs(output, "GITHUB_OUTPUT")
+        let paths = EnvironmentFile.parsePaths(text(path))
+        let statePairs = try pairs(state, "GITHUB_STATE")
+        let summaryText = text(summary)
         return Contents(
-            env: try pairs(env, "GITHUB_ENV"), outputs: try pairs(output, "GITHUB_OUTPUT"), paths: EnvironmentFile.parsePaths(text(path)),
-            state: try pairs(state, "GITHUB_STATE"), summary: text(summary))
+            env: envPairs, outputs: outputPairs, paths: paths, state: statePairs, summary: summaryText, leftEmpty: leftEmpty)
     }
 }

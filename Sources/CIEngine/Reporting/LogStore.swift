@@ -64,11 +64,17 @@ public final class LogStore: RunReporter {
         text.withUTF8 { append(key, UnsafeRawBufferPointer($0), &state) }
     }
 
+    /// A step name for the index, whose fields are tab-separated lines: tabs and line feeds become spaces.
+    static func oneLine(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 == 9 || $0 == 10 }) else { return name }
+        return String(decoding: name.utf8.map { $0 == 9 || $0 == 10 ? 32 : $0 }, as: UTF8.self)
+    }
+
     /// Ends the running step's range in the index, under its final name (masked with every mask
     /// known by then).
     private func closeStep(_ key: JobKey, name: String? = nil, _ state: inout State) {
         guard var job = state.jobs[key], let step = job.step else { return }
-        let final = name.map { $0.replacing("\t", with: " ").replacing("\n", with: " ") } ?? step.name
+        let final = name.map(Self.oneLine) ?? step.name
         ByteSink(descriptor: job.index).write("\(step.number)\t\(step.start)\t\(job.offset)\t\(final)\n")
         job.step = nil
         state.jobs[key] = job
@@ -85,7 +91,7 @@ public final class LogStore: RunReporter {
                 closeStep(key, &state)
                 append(key, "==> Step \(step): \(name)\n", &state)
                 if var job = state.jobs[key] {
-                    job.step = (step, name.replacing("\t", with: " ").replacing("\n", with: " "), job.offset)
+                    job.step = (step, Self.oneLine(name), job.offset)
                     state.jobs[key] = job
                 }
             case .stepFinished(let key, _, let name, _, _, _):
