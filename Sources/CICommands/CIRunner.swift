@@ -1,4 +1,5 @@
 import ArgumentParser
+import CISandbox
 
 /// The `ci-runner` command: run GitHub-Actions-style workflows on this machine.
 public struct CIRunner: AsyncParsableCommand {
@@ -19,4 +20,12 @@ public struct CIRunner: AsyncParsableCommand {
 
     /// Creates the command.
     public init() {}
+
+    /// Runs what needs no argument parsing, returning its exit status: the sandbox agent as
+    /// bubblewrap starts it (`ci-runner sandbox-agent`), once per job, where the parser's
+    /// start-up would add a few milliseconds to every job. Nil for everything else.
+    public static func runWithoutParsing(_ arguments: [String]) -> Int32? {
+        guard arguments.count == 2, arguments[1] == SandboxAgentCommand.configuration.commandName else { return nil }
+        return SandboxAgent.serve(socket: 3)
+    }
 }

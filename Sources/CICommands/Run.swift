@@ -1,6 +1,7 @@
 import ArgumentParser
 import CIBasics
 import CIEngine
+import CIGit
 import CISandbox
 import CIWorkflow
 import Dispatch
@@ -132,9 +133,10 @@ public struct Run: AsyncParsableCommand {
     public func execute(console: Console) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let target = path ?? workflows ?? "."
-        var repository = RepositoryFacts.read(target: target)
-        if let actor { repository.actor = actor }
-        if let name = self.repository { repository.repository = name }
+        // Slow one-time kernel and library work starts now, on other threads, while the
+        // workflows load.
+        if !(list || dryRun) { SandboxSettings.prepareRun() }
+        Repository.prepareLibrary()
         let (files, problems) = WorkflowFiles.discover([target])
         for problem in problems { console.errorLine("error: \(problem)") }
         guard problems.isEmpty, !files.isEmpty else { return Status.badInput }
@@ -165,6 +167,22 @@ public struct Run: AsyncParsableCommand {
             console.errorLine("error: no job '\(job)' in \(selected.map(\.path).joined(separator: ", "))")
             return Status.badInput
         }
+
+        // The sandbox (bubblewrap's probe takes a few milliseconds) while libgit2 initialises.
+        var sandbox = SandboxSettings()
+        var stepLimits: [ResourceLimit] = []
+        if !(list || dryRun) {
+            do {
+                sandbox = try isolation.settings(environment: environment) { console.errorLine($0) }
+                stepLimits = try isolation.stepLimits()
+            } catch {
+                console.errorLine("error: \(error)")
+                return Status.badInput
+            }
+        }
+        var repository = RepositoryFacts.read(target: target)
+        if let actor { repository.actor = actor }
+        if let name = self.repository { repository.repository = name }
 
         // Data: secrets, vars, inputs, env.
         let data: (secrets: [String: String], vars: [String: String], inputs: [String: String], env: [String: String])
@@ -220,16 +238,6 @@ public struct Run: AsyncParsableCommand {
         if list || dryRun {
             for workflow in selected { printPlan(workflow, console: console, event: eventName) }
             return Status.success
-        }
-
-        let sandbox: SandboxSettings
-        let stepLimits: [ResourceLimit]
-        do {
-            sandbox = try isolation.settings(environment: environment) { console.errorLine($0) }
-            stepLimits = try isolation.stepLimits()
-        } catch {
-            console.errorLine("error: \(error)")
-            return Status.badInput
         }
 
         var worst = Status.success

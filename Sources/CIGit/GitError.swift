@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 /// A libgit2 call that failed: which call, its error code, and libgit2's message.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -56,4 +57,14 @@ enum GitLibrary {
 
     /// Makes sure `git_libgit2_init` has run.
     static func ensureInitialized() { _ = initialized }
+}
+
+extension Repository {
+    /// Starts initialising libgit2 on another thread (it reads and parses the system's CA
+    /// certificates, a few milliseconds), so that the first repository opened later waits less.
+    public static func prepareLibrary() {
+        let thread = Thread { GitLibrary.ensureInitialized() }
+        thread.stackSize = 1 << 18
+        thread.start()
+    }
 }

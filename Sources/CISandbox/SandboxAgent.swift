@@ -53,8 +53,14 @@ enum AgentMessage {
     /// Sends `message`, with `descriptor` attached when given. Returns an errno or 0.
     @discardableResult
     static func send(_ message: JSONValue, on socket: Int32, descriptor: Int32 = -1) -> Int32 {
-        let bytes = Array(message.serialized(.compact).utf8)
-        return bytes.withUnsafeBytes { ci_send_message(socket, $0.baseAddress, $0.count, descriptor) }
+        send(serialized: message.serialized(.compact), on: socket, descriptor: descriptor)
+    }
+
+    /// Sends a message already serialized.
+    @discardableResult
+    static func send(serialized: String, on socket: Int32, descriptor: Int32 = -1) -> Int32 {
+        var text = serialized
+        return text.withUTF8 { ci_send_message(socket, $0.baseAddress, $0.count, descriptor) }
     }
 
     /// Receives one message; nil at the end of the stream or on an error.

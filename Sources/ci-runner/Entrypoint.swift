@@ -1,8 +1,13 @@
 import CICommands
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 struct Entrypoint {
     static func main() async {
+        if let status = CIRunner.runWithoutParsing(CommandLine.arguments) { exit(status) }
         await CIRunner.main()
     }
 }
