@@ -28,9 +28,14 @@ public struct JSONFormat: Sendable, Hashable {
 extension JSONValue {
     /// The value as JSON text in `format`.
     public func serialized(_ format: JSONFormat = .compact) -> String {
+        String(decoding: serializedBytes(format), as: UTF8.self)
+    }
+
+    /// The value as JSON text in `format`, in UTF-8 bytes.
+    public func serializedBytes(_ format: JSONFormat = .compact) -> [UInt8] {
         var out: [UInt8] = []
         write(to: &out, format: format, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private func write(to out: inout [UInt8], format: JSONFormat, level: Int) {
@@ -89,9 +94,14 @@ extension JSONValue {
     /// `\f` escaped by name, other control characters (and, with `asciiOnly`, everything past
     /// `~`) as `\uXXXX`; runs of bytes that need no escape are copied at once.
     public static func writeString(_ value: String, to out: inout [UInt8], asciiOnly: Bool) {
+        if !asciiOnly {
+            // UTF-8 passes through as it is: one pass over raw memory.
+            var value = value
+            value.withUTF8 { writeUTF8String($0, to: &out) }
+            return
+        }
         out.append(UInt8(ascii: "\""))
-        // Bytes below `limit` (and not `"` or `\\`) are written as they are.
-        let limit: UInt8 = asciiOnly ? 0x7F : 0xFF
+        // Bytes below 0x7F (and not `"` or `\\`) are written as they are.
         func write(_ bytes: UnsafeBufferPointer<UInt8>) {
             var start = 0
             var index = 0
@@ -99,27 +109,23 @@ extension JSONValue {
             while index < bytes.count {
                 // Eight bytes at a time while none needs an escape.
                 while index + 8 <= raw.count,
-                    !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: asciiOnly)
+                    !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: true)
                 {
                     index += 8
                 }
                 guard index < bytes.count else { break }
                 let byte = bytes[index]
-                if byte >= 0x20, byte < limit, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                     index += 1
                     continue
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
                 if byte < 0x80 {
-                    switch byte {
-                    case UInt8(ascii: "\""): out += #"\""#.utf8
-                    case UInt8(ascii: "\\"): out += #"\\"#.utf8
-                    case UInt8(ascii: "\n"): out += #"\n"#.utf8
-                    case UInt8(ascii: "\r"): out += #"\r"#.utf8
-                    case UInt8(ascii: "\t"): out += #"\t"#.utf8
-                    case 0x08: out += #"\b"#.utf8
-                    case 0x0C: out += #"\f"#.utf8
-                    default: appendEscape(UInt32(byte), to: &out)
+                    if let letter = namedEscape(byte) {
+                        out.append(UInt8(ascii: "\\"))
+                        out.append(letter)
+                    } else {
+                        appendEscape(UInt32(byte), to: &out)
                     }
                     index += 1
                 } else {
@@ -156,6 +162,74 @@ extension JSONValue {
         var found = hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C)) | ((word &- ones &* 0x20) & ~word & highs)
         if asciiOnly { found |= (word & highs) | hasZero(word ^ (ones &* 0x7F)) }
         return found != 0
+    }
+
+    /// Writes UTF-8 `bytes` as a JSON string literal, non-ASCII bytes as they are, in one pass
+    /// into memory sized for the worst case (every byte a `\uXXXX`): steps' output goes through
+    /// here, hundreds of megabytes of it for a chatty step.
+    static func writeUTF8String(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let source = bytes.baseAddress else {
+            out += #""""#.utf8
+            return
+        }
+        let count = bytes.count
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * 6 + 2)
+        defer { buffer.deallocate() }
+        let hex: StaticString = "0123456789abcdef"
+        var written = 0
+        buffer[written] = UInt8(ascii: "\"")
+        written += 1
+        var index = 0
+        while index < count {
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                if !needsEscape(word, asciiOnly: false) {
+                    UnsafeMutableRawPointer(buffer + written).storeBytes(of: word, as: UInt64.self)
+                    written += 8
+                    index += 8
+                    continue
+                }
+            }
+            let byte = source[index]
+            index += 1
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                buffer[written] = byte
+                written += 1
+                continue
+            }
+            buffer[written] = UInt8(ascii: "\\")
+            if let letter = namedEscape(byte) {
+                buffer[written + 1] = letter
+                written += 2
+            } else {
+                hex.withUTF8Buffer { digits in
+                    buffer[written + 1] = UInt8(ascii: "u")
+                    buffer[written + 2] = UInt8(ascii: "0")
+                    buffer[written + 3] = UInt8(ascii: "0")
+                    buffer[written + 4] = digits[Int(byte >> 4)]
+                    buffer[written + 5] = digits[Int(byte & 0xF)]
+                }
+                written += 6
+            }
+        }
+        buffer[written] = UInt8(ascii: "\"")
+        written += 1
+        out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: written))
+    }
+
+    /// The letter of a byte's short escape (`n` for a line feed, `"` for a quote), if it has one.
+    @inline(__always)
+    private static func namedEscape(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""): UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+        case UInt8(ascii: "\n"): UInt8(ascii: "n")
+        case UInt8(ascii: "\r"): UInt8(ascii: "r")
+        case UInt8(ascii: "\t"): UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
+        }
     }
 
     /// Appends `\uXXXX` (lower-case hex digits).

@@ -96,6 +96,20 @@ import Testing
         #expect(try JSONValue.parse(value.serialized(.compact)) == value)
     }
 
+    /// Compact strings (steps' output in `--json`) escape every control character, quote and
+    /// backslash, pass other UTF-8 through, and parse back to the same text, whatever its length.
+    @Test func compactStringsEscapeWhatJSONNeedsAndRoundTrip() throws {
+        #expect(JSONValue.string("a\"b\\c\n\r\t\u{08}\u{0C}\u{01}\u{1F}é😀").serialized() == #""a\"b\\c\n\r\t\b\f\u0001\u001fé😀""#)
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["y", "\n", "\"", "\\", "\u{00}", "\u{07}", "é", "😀", "abcdefgh", "\t", "~", "\u{7F}"]
+        for _ in 0..<200 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            let serialized = JSONValue.string(text).serialized()
+            #expect(!serialized.utf8.contains { $0 < 0x20 }, "no raw control character in \(serialized)")
+            #expect(try JSONValue.parse(serialized) == .string(text))
+        }
+    }
+
     @Test func parseErrorsNameTheLineAndColumn() {
         #expect(throws: JSONParseError.self) { try JSONValue.parse("{\n  \"a\": ]") }
         do {

@@ -69,6 +69,41 @@ final class OutputCollector: Sendable {
         #expect(collector.feed("xx abcdef yy\n".map { String($0) }).text == "xx *** yy\n")
     }
 
+    /// The skipping scan finds what a naive left-to-right, longest-first scan finds, for secrets
+    /// of every length (one byte too) sharing prefixes and pairs, in random text made of their bytes.
+    @Test func theSkippingScanMasksWhatANaiveScanMasks() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcxy\n".utf8)
+        func naive(_ text: [UInt8], _ secrets: [[UInt8]]) -> [UInt8] {
+            let ordered = secrets.sorted { $0.count > $1.count }
+            var out: [UInt8] = []
+            var index = 0
+            while index < text.count {
+                if let secret = ordered.first(where: { index + $0.count <= text.count && Array(text[index..<index + $0.count]) == $0 }) {
+                    out += Array("***".utf8)
+                    index += secret.count
+                } else {
+                    out.append(text[index])
+                    index += 1
+                }
+            }
+            return out
+        }
+        for round in 0..<300 {
+            let count = Int.random(in: 1...5, using: &generator)
+            let secrets = (0..<count).map { _ in
+                String(
+                    decoding: (0..<Int.random(in: (round % 3 == 0 ? 1 : 2)...6, using: &generator)).map { _ in
+                        alphabet[Int.random(in: 0..<5, using: &generator)]
+                    }, as: UTF8.self)
+            }
+            let text = (0..<Int.random(in: 0...200, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? 0x61 }
+            let masked = SecretMasker(secrets).mask(String(decoding: text, as: UTF8.self))
+            let expected = String(decoding: naive(text, secrets.map { Array($0.utf8) }), as: UTF8.self)
+            #expect(masked == expected, "secrets \(secrets) in \(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test func fiftySecretsStreamThroughALargeBlock() {
         var secrets: [String] = []
         for index in 0..<50 { secrets.append("secret-\(index)-\(String(repeating: "z", count: index % 7 + 10))") }

@@ -7,13 +7,20 @@
 /// A secret with line breaks is registered as its separate lines (and the whole value), so a
 /// multi-line secret is masked in every line it appears in. Matching works on whole blocks of
 /// complete lines: no secret piece contains a line break, so no match can cross a block edge.
-/// A two-byte prefix table rejects almost every position cheaply, so output without secrets
-/// streams at memory speed.
+/// Output is scanned as Wu and Manber search for many patterns at once: a table of how far the
+/// window may move for each pair of bytes skips up to the shortest secret's length minus one
+/// bytes per look-up, so output without secrets streams faster than memory can be read a byte at
+/// a time. A two-byte prefix table then rejects most of the positions left.
 public struct SecretMasker: Sendable {
     /// The byte sequences to hide, longest first (so `abcd` wins over `abc`).
     private(set) var secrets: [[UInt8]] = []
     /// Bit `(b0 << 8 | b1)` is set when some secret starts with bytes b0 b1; one-byte secrets set all bits of b0.
     private var prefixes = [UInt64](repeating: 0, count: 1024)
+    /// The shortest secret's length: the scanning window.
+    private var window = 0
+    /// For each pair of bytes `(b0 << 8 | b1)` ending the window, how far the window may move
+    /// without passing the start of a secret (Wu–Manber's SHIFT table); used when `window >= 2`.
+    private var shifts: [UInt8] = []
     /// Whether any secret is registered.
     public var isEmpty: Bool { secrets.isEmpty }
 
@@ -40,6 +47,25 @@ public struct SecretMasker: Sendable {
             }
         }
         secrets.sort { $0.count > $1.count }
+        buildShifts()
+    }
+
+    /// Fills the shift table from the first `window` bytes of every secret.
+    private mutating func buildShifts() {
+        window = secrets.last?.count ?? 0
+        guard window >= 2 else {
+            shifts = []
+            return
+        }
+        let largest = UInt8(min(window - 1, 255))
+        shifts = [UInt8](repeating: largest, count: 1 << 16)
+        for secret in secrets {
+            // The pair ending at offset q (1 ..< window) of the secret: the window may move window-1-q.
+            for q in 1..<window {
+                let pair = Int(secret[q - 1]) << 8 | Int(secret[q])
+                shifts[pair] = min(shifts[pair], UInt8(min(window - 1 - q, 255)))
+            }
+        }
     }
 
     private mutating func setPrefix(_ first: UInt8, _ second: UInt8) {
@@ -58,6 +84,31 @@ public struct SecretMasker: Sendable {
         guard let base = bytes.baseAddress else { return }
         var copied = 0
         var index = 0
+        if window >= 2 {
+            shifts.withUnsafeBufferPointer { table in
+                guard let shift = table.baseAddress else { return }
+                // index: where the window starts; a secret can only start where the pair that ends
+                // the window has shift 0.
+                while index + window <= count {
+                    let end = base + index + window - 2
+                    let move = Int(shift[Int(end[0]) << 8 | Int(end[1])])
+                    if move > 0 {
+                        index += move
+                        continue
+                    }
+                    guard let length = match(bytes, at: index) else {
+                        index += 1
+                        continue
+                    }
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<index]))
+                    output.append(contentsOf: [0x2A, 0x2A, 0x2A])
+                    index += length
+                    copied = index
+                }
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<count]))
+            return
+        }
         prefixes.withUnsafeBufferPointer { table in
             guard let words = table.baseAddress else { return }
             /// Whether some secret starts with the two bytes at `p` (a pair is looked up as one 16-bit number).
@@ -93,6 +144,10 @@ public struct SecretMasker: Sendable {
 
     /// The length of the longest secret at `index`, if one starts there.
     private func match(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        if index + 1 < bytes.count {
+            let pair = Int(bytes[index]) << 8 | Int(bytes[index + 1])
+            guard prefixes[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { return nil }
+        }
         for secret in secrets where secret.count <= bytes.count - index {
             guard let start = bytes.baseAddress else { return nil }
             let equal = secret.withUnsafeBufferPointer { secretBytes in

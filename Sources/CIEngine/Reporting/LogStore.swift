@@ -111,7 +111,11 @@ public final class LogStore: RunReporter {
             default:
                 break
             }
-            if state.events >= 0 { ByteSink(descriptor: state.events).write(event.json.serialized(.compact) + "\n") }
+            if state.events >= 0 {
+                var line = event.json.serializedBytes(.compact)
+                line.append(0x0A)
+                ByteSink(descriptor: state.events).write(line)
+            }
         }
     }
 

@@ -11,6 +11,8 @@ public final class NDJSONReporter: RunReporter {
 
     /// Writes the event as one line.
     public func receive(_ event: RunEvent) {
-        stream.write(event.json.serialized(.compact) + "\n")
+        var line = event.json.serializedBytes(.compact)
+        line.append(0x0A)
+        stream.write(line)
     }
 }
