@@ -53,7 +53,12 @@ workflow="$repo/.github/workflows/logs-$SIZE.yml"
 runner_cmd="$RUNNER run $workflow ${secret_args[*]}"
 json_cmd="$RUNNER run --json $workflow ${secret_args[*]}"
 raw_cmd="bash -c 'yes | head -c $SIZE > /dev/null'"
-clean="rm -rf $CI_RUNNER_HOME/runs"
+# The floors: what any reader of the step's pipe pays (cat to /dev/null), and what one that also
+# saves the output to the same disk as the logs pays (cat to a file there).
+pipe_cmd="bash -c 'yes | head -c $SIZE | cat > /dev/null'"
+disk_file="$work/floor.log"
+disk_cmd="bash -c 'yes | head -c $SIZE | cat > $disk_file'"
+clean="rm -rf $CI_RUNNER_HOME/runs $disk_file"
 
 # Sanity: the whole output reaches the step's log, unmasked.
 $runner_cmd >/dev/null 2>"$work/runner.err" || die "ci-runner run failed: $(tail -5 "$work/runner.err")"
@@ -66,13 +71,15 @@ $clean
 
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --prepare "$clean" \
     --export-json "$OUT_DIR/logs.hyperfine.json" \
-    -n ci-runner "$runner_cmd" -n "ci-runner --json" "$json_cmd" -n raw "$raw_cmd" >&2
+    -n ci-runner "$runner_cmd" -n "ci-runner --json" "$json_cmd" -n raw "$raw_cmd" -n "pipe floor" "$pipe_cmd" \
+    -n "disk floor" "$disk_cmd" >&2
 $clean
 # Mean, min–max and mean CPU (user + sys) of each command, in ms.
-read -r runner_mean runner_range runner_cpu json_mean json_range json_cpu raw_mean raw_range raw_cpu < <("$PYTHON" -c '
+read -r runner_mean runner_range runner_cpu json_mean json_range json_cpu raw_mean raw_range raw_cpu pipe_mean pipe_range pipe_cpu \
+    disk_mean disk_range disk_cpu < <("$PYTHON" -c '
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-for name in ("ci-runner", "ci-runner --json", "raw"):
+for name in ("ci-runner", "ci-runner --json", "raw", "pipe floor", "disk floor"):
     r = results[name]
     mean, low, high, cpu = r["mean"], min(r["times"]), max(r["times"]), r["user"] + r["system"]
     print(f"{mean * 1000:.0f} {low * 1000:.0f}–{high * 1000:.0f} {cpu * 1000:.0f}", end=" ")
@@ -91,13 +98,14 @@ rss_kb="$(peak_rss_kb $runner_cmd)"
 json_rss_kb="$(peak_rss_kb $json_cmd)"
 small_rss_kb="$(peak_rss_kb "$RUNNER" run "$repo/.github/workflows/logs-$SMALL_SIZE.yml" "${secret_args[@]}")"
 
-read -r ratio json_ratio mb_s json_mb_s raw_mb_s verdict rss_mb json_rss_mb small_rss_mb rss_verdict < <(awk \
+read -r ratio json_ratio mb_s json_mb_s raw_mb_s verdict rss_mb json_rss_mb small_rss_mb rss_verdict pipe_ratio disk_ratio \
+    pipe_mb_s disk_mb_s < <(awk \
     -v r="$runner_mean" -v j="$json_mean" -v w="$raw_mean" -v b="$expected_bytes" -v g="$GOAL" \
-    -v k="$rss_kb" -v jk="$json_rss_kb" -v sk="$small_rss_kb" -v rg="$RSS_GOAL_MB" 'BEGIN {
+    -v k="$rss_kb" -v jk="$json_rss_kb" -v sk="$small_rss_kb" -v rg="$RSS_GOAL_MB" -v p="$pipe_mean" -v d="$disk_mean" 'BEGIN {
     rss = k / 1024; jrss = jk / 1024; srss = sk / 1024
-    printf "%.3f %.3f %.0f %.0f %.0f %s %.1f %.1f %.1f %s\n", w / r, w / j, b / 1e6 / (r / 1000), b / 1e6 / (j / 1000),
+    printf "%.3f %.3f %.0f %.0f %.0f %s %.1f %.1f %.1f %s %.3f %.3f %.0f %.0f\n", w / r, w / j, b / 1e6 / (r / 1000), b / 1e6 / (j / 1000),
         b / 1e6 / (w / 1000), (w / r >= g ? "MET" : "MISSED"), rss, jrss, srss,
-        (rss < rg && jrss < rg && rss < srss * 1.2 + 2 ? "MET" : "MISSED") }')
+        (rss < rg && jrss < rg && rss < srss * 1.2 + 2 ? "MET" : "MISSED"), w / p, w / d, b / 1e6 / (p / 1000), b / 1e6 / (d / 1000) }')
 
 report="$OUT_DIR/logs.md"
 {
@@ -106,20 +114,24 @@ report="$OUT_DIR/logs.md"
     echo "One step \`yes | head -c ${SIZE}\` (${expected_bytes} bytes of \"y\\n\") with ${SECRETS} secrets registered (none occurs in"
     echo "the output); hyperfine -N, ${WARMUP} warm-up + ${RUNS} runs per command, stdout to /dev/null; the step's log is"
     echo "written to disk under CI_RUNNER_HOME (a temp dir on the /tmp disk) and deleted before each run. With stdout not a"
-    echo "terminal, ci-runner run prints every output line with its job prefix (so it writes more than ${SIZE} to /dev/null);"
-    echo "--json writes NDJSON events instead."
+    echo "terminal, ci-runner run prints the output as it is under a \`[job] ▶ step\` header; --json writes NDJSON events"
+    echo "(each chunk of output a JSON string) instead. The floors are plain \`cat\` reading the same pipeline: to /dev/null"
+    echo "(what reading the step's pipe costs) and to a file on the logs' disk (what saving the output costs)."
     echo
     echo "| command | mean wall time | min–max | MB/s | throughput ratio (raw / it) | CPU (user+sys) | peak RSS |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     echo "| ci-runner run | ${runner_mean} ms | ${runner_range} ms | ${mb_s} | ${ratio} | ${runner_cpu} ms | ${rss_mb} MB |"
     echo "| ci-runner run --json | ${json_mean} ms | ${json_range} ms | ${json_mb_s} | ${json_ratio} | ${json_cpu} ms | ${json_rss_mb} MB |"
     echo "| raw: \`yes \\| head -c ${SIZE} > /dev/null\` | ${raw_mean} ms | ${raw_range} ms | ${raw_mb_s} | 1.00 | ${raw_cpu} ms | — |"
+    echo "| pipe floor: \`… \\| cat > /dev/null\` | ${pipe_mean} ms | ${pipe_range} ms | ${pipe_mb_s} | ${pipe_ratio} | ${pipe_cpu} ms | — |"
+    echo "| disk floor: \`… \\| cat > FILE\` (logs' disk) | ${disk_mean} ms | ${disk_range} ms | ${disk_mb_s} | ${disk_ratio} | ${disk_cpu} ms | — |"
     echo
     echo "Peak RSS: \"Maximum resident set size\" from /usr/bin/time -v, one run each (MB = 2^20 bytes); with"
     echo "\`head -c ${SMALL_SIZE}\` instead, ci-runner run peaks at ${small_rss_mb} MB."
     echo "Load average at the start: ${load_at_start}."
     echo
-    echo "Goal: throughput ratio ≥ ${GOAL} — **${verdict}** (${ratio}; --json ${json_ratio})."
+    echo "Goal: throughput ratio ≥ ${GOAL} — **${verdict}** (${ratio}; --json ${json_ratio}). Saving the output at all"
+    echo "(the disk floor) reaches ${disk_ratio} here."
     echo "Goal: peak RSS < ${RSS_GOAL_MB} MB and flat — **${rss_verdict}** (${rss_mb} MB at ${SIZE}, ${small_rss_mb} MB at ${SMALL_SIZE}; --json ${json_rss_mb} MB)."
     echo
 } >"$report"

@@ -193,7 +193,7 @@ static void pump_loop(int out_fd, int exit_fd, ci_output_sink sink, void *contex
     }
 }
 
-enum { PUMP_BUFFER = 1 << 18 };
+enum { PUMP_BUFFER = 1 << 20 };
 
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
     char *buffer = malloc(PUMP_BUFFER);
