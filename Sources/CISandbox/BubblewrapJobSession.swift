@@ -25,7 +25,6 @@ public final class BubblewrapJobSession: JobSession {
     let cgroup: JobCgroup?
 
     private struct Pending {
-        var wake: Int32
         var status: Int32?
         var failure: String?
     }
@@ -40,6 +39,9 @@ public final class BubblewrapJobSession: JobSession {
         var closed = false
     }
     private let state = Mutex(State())
+    /// Signalled when the session closes: the thread that started bwrap waits for it (bwrap's
+    /// `--die-with-parent` follows that thread).
+    private let closing = DispatchSemaphore(value: 0)
 
     /// Creates a session; nothing starts until the first step.
     public init(
@@ -66,7 +68,8 @@ public final class BubblewrapJobSession: JobSession {
     ///
     /// bwrap runs with `--die-with-parent`, which the kernel ties to the *thread* that started
     /// it; a thread of the shared pool may be retired at any time, so bwrap is started from the
-    /// session's own thread, which then reads the agent's reports for as long as the session lives.
+    /// session's own thread, which then waits for as long as the session lives. The agent's
+    /// reports are read by each step as it waits for its own.
     private func start() throws(SpawnError) -> Int32 {
         if let socket = state.withLock({ $0.socket >= 0 ? $0.socket : nil }) { return socket }
         if let error = state.withLock({ $0.startError }) { throw SpawnError(executable: bubblewrap, message: error) }
@@ -76,7 +79,7 @@ public final class BubblewrapJobSession: JobSession {
             let result = self.launch()
             outcome.withLock { $0 = result }
             started.signal()
-            if case .success(let socket) = result { self.read(socket) }
+            if case .success = result { self.closing.wait() }
         }
         thread.stackSize = 512 << 10
         thread.start()
@@ -131,24 +134,26 @@ public final class BubblewrapJobSession: JobSession {
         return .success(pair[0])
     }
 
-    /// Reads the agent's reports until the socket ends; wakes the step each is about.
-    private func read(_ socket: Int32) {
-        var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
-        while let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) {
-            if descriptor >= 0 { Glibc.close(descriptor) }
-            guard let id = message["id"]?.numberValue.map(Int.init) else { continue }
-            let wake = state.withLock { value -> Int32? in
-                switch message["op"]?.stringValue {
-                case "exited": value.pending[id]?.status = Int32(message["status"]?.numberValue ?? 255)
-                case "failed": value.pending[id]?.failure = message["message"]?.stringValue ?? "failed"
-                default: return nil
-                }
-                return value.pending[id]?.wake
-            }
-            if let wake { ci_eventfd_signal(wake) }
+    /// Reads one report of the agent and records it; when the agent is gone, every waiting step
+    /// fails, saying how bwrap ended unless the session is closing.
+    private func receiveReport(on socket: Int32, buffer: inout [UInt8]) {
+        guard let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) else {
+            agentEnded()
+            return
         }
-        // The agent is gone: every step still waiting ends. Unless the session is closing, say how
-        // bwrap ended.
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        guard let report = message["id"]?.numberValue.map(Int.init) else { return }
+        state.withLock { value in
+            switch message["op"]?.stringValue {
+            case "exited": value.pending[report]?.status = Int32(message["status"]?.numberValue ?? 255)
+            case "failed": value.pending[report]?.failure = message["message"]?.stringValue ?? "failed"
+            default: break
+            }
+        }
+    }
+
+    /// The agent's socket ended: fails every waiting step.
+    private func agentEnded() {
         let (closing, pid) = state.withLock { ($0.closed, $0.bwrapPID) }
         var how = ""
         if !closing, pid > 0 {
@@ -156,14 +161,12 @@ public final class BubblewrapJobSession: JobSession {
             state.withLock { $0.bwrapPID = 0 }
             how = status > 128 ? " (killed by signal \(status - 128))" : " (exit status \(status))"
         }
-        let wakes = state.withLock { value -> [Int32] in
+        state.withLock { value in
             value.ended = true
             for id in value.pending.keys where value.pending[id]?.status == nil && value.pending[id]?.failure == nil {
                 value.pending[id]?.failure = "the sandbox ended unexpectedly" + how
             }
-            return value.pending.values.map(\.wake)
         }
-        for wake in wakes { ci_eventfd_signal(wake) }
     }
 
     /// A step's process group inside the sandbox, signalled through the agent.
@@ -190,20 +193,18 @@ public final class BubblewrapJobSession: JobSession {
     {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
+        // Each step reads the agent's reports while it runs, so steps take turns.
+        guard state.withLock({ value in value.pending.isEmpty }) else {
+            throw SpawnError(executable: spec.executable, message: "a sandbox session runs one step at a time")
+        }
         let socket = try start()
         var pipe: [Int32] = [-1, -1]
         let pipeError = pipe.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
         guard pipeError == 0 else { throw SpawnError(executable: spec.executable, message: String(cString: strerror(pipeError))) }
-        let wake = ci_eventfd()
-        guard wake >= 0 else {
-            Glibc.close(pipe[0])
-            Glibc.close(pipe[1])
-            throw SpawnError(executable: spec.executable, message: String(cString: strerror(-wake)))
-        }
         let id = state.withLock { value -> Int in
             let id = value.nextID
             value.nextID += 1
-            value.pending[id] = Pending(wake: wake)
+            value.pending[id] = Pending()
             return id
         }
         var message = AgentMessage.encode(spec, id: id).serialized(.compact)
@@ -215,28 +216,30 @@ public final class BubblewrapJobSession: JobSession {
         }
         let sendError = AgentMessage.send(serialized: message, on: socket, descriptor: pipe[1])
         Glibc.close(pipe[1])
-        defer {
-            Glibc.close(wake)
-            _ = state.withLock { $0.pending.removeValue(forKey: id) }
-        }
+        defer { _ = state.withLock { $0.pending.removeValue(forKey: id) } }
         guard sendError == 0 else {
             Glibc.close(pipe[0])
             throw SpawnError(executable: spec.executable, message: "the sandbox is gone: \(String(cString: strerror(sendError)))")
         }
         control.attach(AgentProcess(session: self, id: id))
         let reader = pipe[0]
-        await HostJobSession.offThePool {
-            withoutActuallyEscaping(output) { sink in
-                var box = PumpSink(sink: sink)
-                withUnsafeMutablePointer(to: &box) { pointer in
-                    ci_pump_until(
-                        reader, wake,
-                        { context, data, length in
-                            guard let context, let data else { return }
-                            context.assumingMemoryBound(to: PumpSink.self).pointee.sink(
-                                UnsafeRawBufferPointer(start: data, count: Int(length)))
-                        }, pointer)
+        await HostJobSession.offThePool { [self] in
+            // Output until the agent reports (or goes), then that report; again until it is this step's.
+            var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
+            while state.withLock({ $0.pending[id].map { $0.status == nil && $0.failure == nil } ?? false }) {
+                withoutActuallyEscaping(output) { sink in
+                    var box = PumpSink(sink: sink)
+                    withUnsafeMutablePointer(to: &box) { pointer in
+                        ci_pump_until(
+                            reader, socket,
+                            { context, data, length in
+                                guard let context, let data else { return }
+                                context.assumingMemoryBound(to: PumpSink.self).pointee.sink(
+                                    UnsafeRawBufferPointer(start: data, count: Int(length)))
+                            }, pointer)
+                    }
                 }
+                receiveReport(on: socket, buffer: &buffer)
             }
             Glibc.close(reader)
         }
@@ -263,7 +266,8 @@ public final class BubblewrapJobSession: JobSession {
         if pid > 0 {
             let exited = await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
-                    _ = await HostJobSession.offThePool { ci_wait(pid) }
+                    // Not on the job's thread: the timeout below must be able to run meanwhile.
+                    _ = await HostJobSession.onNewThread { ci_wait(pid) }
                     return true
                 }
                 group.addTask {
@@ -279,6 +283,7 @@ public final class BubblewrapJobSession: JobSession {
             _ = exited
         }
         if socket >= 0 { Glibc.close(socket) }
+        closing.signal()
         await cgroup?.remove()
     }
 }

@@ -133,8 +133,11 @@ public final class HostJobSession: JobSession {
         } else {
             child = try ChildProcess.spawn(spec)
         }
-        let start = ProcessTable.startTime(of: child.pid)
-        groups.withLock { $0.append((child.pid, start)) }
+        if cgroup == nil {
+            // Only needed to find leftovers without a cgroup (see `close`).
+            let start = ProcessTable.startTime(of: child.pid)
+            groups.withLock { $0.append((child.pid, start)) }
+        }
         control.attach(child)
         let status = await Self.offThePool { child.pump(output) }
         control.detach()
@@ -146,7 +149,13 @@ public final class HostJobSession: JobSession {
     /// queues cap how many such waits run at once, which would hold back steps of parallel jobs.)
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         if JobThread.isCurrent { return work() }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        return await onNewThread(work)
+    }
+
+    /// Runs blocking work on a new thread, always (for a wait that must not hold up the job's own
+    /// thread, such as one raced against a timeout).
+    static func onNewThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let thread = Thread { continuation.resume(returning: work()) }
             thread.stackSize = 1 << 20
             thread.start()
@@ -155,6 +164,20 @@ public final class HostJobSession: JobSession {
 
     /// Stops what the job's steps left running.
     public func close() async {
+        // With a cgroup, every process the steps started is in it (leaving it takes privileges a
+        // step could use for worse); without one, the steps' groups and sessions and the tracking
+        // id find them.
+        let leftovers = cgroup?.processes.subtracting([getpid()]) ?? leftoversWithoutCgroup()
+        if !leftovers.isEmpty {
+            for pid in leftovers { kill(pid, SIGTERM) }
+            try? await Task.sleep(for: closeGrace)
+            for pid in leftovers where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        }
+        await cgroup?.remove()
+    }
+
+    /// The live processes in the steps' process groups or sessions, or carrying the tracking id.
+    private func leftoversWithoutCgroup() -> Set<pid_t> {
         // A group's id stays ours while any member lives (the kernel does not reuse it), unless
         // the leader is gone and a new process took its pid: then the pid names someone else's.
         let sessions = Set(
@@ -163,23 +186,14 @@ public final class HostJobSession: JobSession {
                 return now == group.start
             }.map(\.pid))
         let ownPID = getpid()
-        let inCgroup = cgroup?.processes ?? []
         var leftovers = Set<pid_t>()
-        // With a cgroup, every process the steps started is in it (leaving it takes privileges a
-        // step could use for worse); without one, a process found by its tracking id is too.
-        let scanEnvironments = cgroup == nil
         for process in ProcessTable.processes() where process.state != "Z" && process.pid != ownPID {
-            if sessions.contains(process.group) || sessions.contains(process.session) || inCgroup.contains(process.pid)
-                || scanEnvironments && ProcessTable.environment(of: process.pid, contains: "RUNNER_TRACKING_ID=" + trackingID)
+            if sessions.contains(process.group) || sessions.contains(process.session)
+                || ProcessTable.environment(of: process.pid, contains: "RUNNER_TRACKING_ID=" + trackingID)
             {
                 leftovers.insert(process.pid)
             }
         }
-        if !leftovers.isEmpty {
-            for pid in leftovers { kill(pid, SIGTERM) }
-            try? await Task.sleep(for: closeGrace)
-            for pid in leftovers where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
-        }
-        await cgroup?.remove()
+        return leftovers
     }
 }

@@ -91,54 +91,81 @@ extension ResourceLimit.Resource {
 /// session, with the output pipe it was given, reports how it exited, signals a step's group when
 /// asked, and when the runner closes the socket it kills every group and exits; bwrap then tears
 /// the namespace down, which kills whatever is left.
+///
+/// One thread does it all, waiting on the socket and on each running step's exit descriptor
+/// (a pidfd) at once: a step's exit reaches the runner with a single wake-up here.
 public enum SandboxAgent {
+    /// A step's process.
+    private struct Running {
+        var id: Int
+        var pid: pid_t
+        /// Readable once the process has exited.
+        var exit: Int32
+    }
+
     /// Serves the runner on `socket` until it closes; returns the exit status for the process.
     public static func serve(socket: Int32) -> Int32 {
-        let groups = Mutex<[Int: pid_t]>([:])
+        var running: [Running] = []
         AgentMessage.send(.object([("op", .string("ready"))]), on: socket)
         var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
-        while let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) {
+        serving: while true {
+            let watched = [socket] + running.map(\.exit)
+            var ready = [Int32](repeating: 0, count: watched.count)
+            guard ci_wait_readable(watched, &ready, Int32(watched.count)) >= 0 else { break }
+            // Exits first: a step that ended is reported before the next request is read.
+            for (index, step) in running.enumerated().reversed() where ready[index + 1] != 0 {
+                let status = ci_wait(step.pid)
+                close(step.exit)
+                running.remove(at: index)
+                AgentMessage.send(.object([("op", .string("exited")), ("id", .int(step.id)), ("status", .int(Int(status)))]), on: socket)
+            }
+            guard ready[0] != 0 else { continue }
+            guard let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) else { break serving }
             let id = Int(message["id"]?.numberValue ?? -1)
             switch message["op"]?.stringValue {
             case "run":
-                var request = message
-                if let file = message["file"]?.stringValue {
-                    let data = FileManager.default.contents(atPath: file).map(Array.init) ?? []
-                    unlink(file)
-                    request = (try? JSONValue.parse(bytes: data)) ?? .null
-                }
-                guard descriptor >= 0, let spec = AgentMessage.decodeSpec(request) else {
-                    if descriptor >= 0 { close(descriptor) }
-                    AgentMessage.send(
-                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string("invalid request"))]), on: socket)
-                    continue
-                }
-                do {
-                    let pid = try ChildProcess.start(spec, output: descriptor)
-                    close(descriptor)
-                    groups.withLock { $0[id] = pid }
-                    let thread = Thread {
-                        let status = ci_wait(pid)
-                        groups.withLock { $0[id] = nil }
-                        AgentMessage.send(
-                            .object([("op", .string("exited")), ("id", .int(id)), ("status", .int(Int(status)))]), on: socket)
-                    }
-                    thread.stackSize = 256 << 10
-                    thread.start()
-                } catch {
-                    close(descriptor)
-                    AgentMessage.send(
-                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string(error.message))]), on: socket)
-                }
+                if let step = start(message, descriptor: descriptor, id: id, socket: socket) { running.append(step) }
             case "signal":
-                if let pid = groups.withLock({ $0[id] }), let signal = message["signal"]?.numberValue {
-                    _ = ci_kill_group(pid, Int32(signal))
+                if let step = running.first(where: { $0.id == id }), let signal = message["signal"]?.numberValue {
+                    _ = ci_kill_group(step.pid, Int32(signal))
                 }
             default:
                 if descriptor >= 0 { close(descriptor) }
             }
         }
-        for pid in groups.withLock({ Array($0.values) }) { _ = ci_kill_group(pid, SIGKILL) }
+        for step in running { _ = ci_kill_group(step.pid, SIGKILL) }
         return 0
+    }
+
+    /// Starts a requested step; reports a failure to the runner and returns nil when it cannot.
+    private static func start(_ message: JSONValue, descriptor: Int32, id: Int, socket: Int32) -> Running? {
+        func fail(_ text: String) -> Running? {
+            AgentMessage.send(.object([("op", .string("failed")), ("id", .int(id)), ("message", .string(text))]), on: socket)
+            return nil
+        }
+        var request = message
+        if let file = message["file"]?.stringValue {
+            let data = FileManager.default.contents(atPath: file).map(Array.init) ?? []
+            unlink(file)
+            request = (try? JSONValue.parse(bytes: data)) ?? .null
+        }
+        guard descriptor >= 0, let spec = AgentMessage.decodeSpec(request) else {
+            if descriptor >= 0 { close(descriptor) }
+            return fail("invalid request")
+        }
+        defer { close(descriptor) }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.start(spec, output: descriptor)
+        } catch {
+            return fail(error.message)
+        }
+        let exit = ci_exit_fd(pid)
+        guard exit >= 0 else {
+            _ = ci_kill_group(pid, SIGKILL)
+            _ = ci_wait(pid)
+            return fail("cannot watch the step's process: \(String(cString: strerror(-exit)))")
+        }
+        return Running(id: id, pid: pid, exit: exit)
     }
 }

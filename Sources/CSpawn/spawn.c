@@ -152,6 +152,60 @@ static void *wait_in_thread(void *raw) {
     return NULL;
 }
 
+static void *wait_detached(void *raw) {
+    struct waiter_args *args = raw;
+    wait_in_thread(args);
+    close(args->wake_fd);
+    free(args);
+    return NULL;
+}
+
+int ci_exit_fd(pid_t pid) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd >= 0) return fd;
+    int wake[2];
+    if (pipe2(wake, O_CLOEXEC) != 0) return -errno;
+    struct waiter_args *args = malloc(sizeof *args);
+    if (args == NULL) {
+        close(wake[0]);
+        close(wake[1]);
+        return -ENOMEM;
+    }
+    args->pid = pid;
+    args->wake_fd = wake[1];
+    args->status = 0;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_t waiter;
+    int error = pthread_create(&waiter, &attributes, wait_detached, args);
+    pthread_attr_destroy(&attributes);
+    if (error != 0) {
+        close(wake[0]);
+        close(wake[1]);
+        free(args);
+        return -error;
+    }
+    return wake[0];
+}
+
+int ci_wait_readable(const int *fds, int *ready, int count) {
+    struct pollfd polled[64];
+    if (count <= 0 || count > 64) return -EINVAL;
+    for (int i = 0; i < count; i++) {
+        polled[i].fd = fds[i];
+        polled[i].events = POLLIN;
+        polled[i].revents = 0;
+    }
+    int result;
+    do {
+        result = poll(polled, (nfds_t)count, -1);
+    } while (result < 0 && errno == EINTR);
+    if (result < 0) return -errno;
+    for (int i = 0; i < count; i++) ready[i] = (polled[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    return result;
+}
+
 static void drain(int fd, ci_output_sink sink, void *context, char *buffer, size_t size) {
     int flags = fcntl(fd, F_GETFL);
     if (flags >= 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK);

@@ -60,6 +60,14 @@ int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
 /// until `stop_fd` becomes readable (the process has exited), then drains what is left.
 void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context);
 
+/// A descriptor that becomes readable when child `pid` exits (it is not reaped): a pidfd, or on
+/// kernels without pidfd_open a pipe a waiting thread writes to. Returns it, or -errno.
+int ci_exit_fd(pid_t pid);
+
+/// Waits until one of `fds` is readable (or hung up); sets `ready[i]` for each such one.
+/// Returns the number ready, or -errno.
+int ci_wait_readable(const int *fds, int *ready, int count);
+
 /// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC). Returns 0 or an errno.
 int ci_socketpair(int fds[2]);
 
