@@ -84,59 +84,48 @@ public struct SecretMasker: Sendable {
         guard let base = bytes.baseAddress else { return }
         var copied = 0
         var index = 0
-        if window >= 2 {
-            shifts.withUnsafeBufferPointer { table in
-                guard let shift = table.baseAddress else { return }
-                // index: where the window starts; a secret can only start where the pair that ends
-                // the window has shift 0.
-                while index + window <= count {
-                    let end = base + index + window - 2
-                    let move = Int(shift[Int(end[0]) << 8 | Int(end[1])])
-                    if move > 0 {
-                        index += move
+        shifts.withUnsafeBufferPointer { shiftTable in
+            prefixes.withUnsafeBufferPointer { prefixTable in
+                guard let words = prefixTable.baseAddress else { return }
+                /// Whether some secret starts with the two bytes at `p` (a pair is looked up as one 16-bit number).
+                @inline(__always) func startsPair(_ p: UnsafePointer<UInt8>) -> UInt64 {
+                    let pair = Int(p[0]) << 8 | Int(p[1])
+                    return (words[pair >> 6] >> UInt64(pair & 63)) & 1
+                }
+                /// The first position from `start` on where a secret may start.
+                @inline(__always) func candidate(from start: Int) -> Int? {
+                    var index = start
+                    if window >= 2, let shift = shiftTable.baseAddress {
+                        // The pair that ends the window says how far no secret can start.
+                        while index + window <= count {
+                            let end = base + index + window - 2
+                            let move = Int(shift[Int(end[0]) << 8 | Int(end[1])])
+                            if move == 0 { return index }
+                            index += move
+                        }
+                        return nil
+                    }
+                    // A one-byte secret: skip eight positions at once while none can start one.
+                    while index + 9 <= count {
+                        let p = base + index
+                        let any =
+                            startsPair(p) | startsPair(p + 1) | startsPair(p + 2) | startsPair(p + 3) | startsPair(p + 4)
+                            | startsPair(p + 5) | startsPair(p + 6) | startsPair(p + 7)
+                        if any != 0 { break }
+                        index += 8
+                    }
+                    return index < count ? index : nil
+                }
+                while let start = candidate(from: index) {
+                    guard let length = match(bytes, at: start) else {
+                        index = start + 1
                         continue
                     }
-                    guard let length = match(bytes, at: index) else {
-                        index += 1
-                        continue
-                    }
-                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<index]))
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<start]))
                     output.append(contentsOf: [0x2A, 0x2A, 0x2A])
-                    index += length
+                    index = start + length
                     copied = index
                 }
-            }
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<count]))
-            return
-        }
-        prefixes.withUnsafeBufferPointer { table in
-            guard let words = table.baseAddress else { return }
-            /// Whether some secret starts with the two bytes at `p` (a pair is looked up as one 16-bit number).
-            @inline(__always) func candidate(_ p: UnsafePointer<UInt8>) -> UInt64 {
-                let pair = Int(p[0]) << 8 | Int(p[1])
-                return (words[pair >> 6] >> UInt64(pair & 63)) & 1
-            }
-            while index < count {
-                // Skip eight positions at once while none of them can start a secret.
-                while index + 9 <= count {
-                    let p = base + index
-                    let any =
-                        candidate(p) | candidate(p + 1) | candidate(p + 2) | candidate(p + 3) | candidate(p + 4) | candidate(p + 5)
-                        | candidate(p + 6) | candidate(p + 7)
-                    if any != 0 { break }
-                    index += 8
-                }
-                guard index < count else { break }
-                let second = index + 1 < count ? Int(base[index + 1]) : 0
-                let bit = Int(base[index]) << 8 | second
-                guard words[bit >> 6] & (1 << UInt64(bit & 63)) != 0, let length = match(bytes, at: index) else {
-                    index += 1
-                    continue
-                }
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<index]))
-                output.append(contentsOf: [0x2A, 0x2A, 0x2A])
-                index += length
-                copied = index
             }
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<count]))
