@@ -188,9 +188,10 @@ public final class BubblewrapJobSession: JobSession {
     }
 
     /// Runs one step in the sandbox.
-    public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
-        async throws(SpawnError) -> Int32
-    {
+    public func run(
+        _ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        started: () -> Void
+    ) async throws(SpawnError) -> Int32 {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
         // Each step reads the agent's reports while it runs, so steps take turns.
@@ -222,6 +223,7 @@ public final class BubblewrapJobSession: JobSession {
             throw SpawnError(executable: spec.executable, message: "the sandbox is gone: \(String(cString: strerror(sendError)))")
         }
         control.attach(AgentProcess(session: self, id: id))
+        started()
         let reader = pipe[0]
         await HostJobSession.offThePool { [self] in
             // Output until the agent reports (or goes), then that report; again until it is this step's.

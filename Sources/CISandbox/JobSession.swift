@@ -79,14 +79,26 @@ extension ChildProcess: ProcessGroupHandle {}
 /// closes it; a sandboxed session (bubblewrap) keeps this shape, so the engine does not change.
 public protocol JobSession: Sendable {
     /// Runs one process, streaming its output (standard output and error, interleaved) to
-    /// `output` from another thread. Returns the exit code, or 128 + the signal that killed it.
-    func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
-        async throws(SpawnError)
-        -> Int32
+    /// `output` from another thread. `started` runs once the process has started, on the caller's
+    /// task, before the wait for it: work for later that can overlap the process. Returns the exit
+    /// code, or 128 + the signal that killed it.
+    func run(
+        _ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        started: () -> Void
+    ) async throws(SpawnError) -> Int32
     /// Ends the session: stops every process its steps left behind.
     func close() async
     /// What isolates the job, for its log (`process groups`, `bubblewrap …`, the cgroup's limits).
     var summary: String { get }
+}
+
+extension JobSession {
+    /// Runs one process, with nothing to do while it starts.
+    public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
+        async throws(SpawnError) -> Int32
+    {
+        try await run(spec, control: control, output: output, started: {})
+    }
 }
 
 /// Runs steps as processes on this host, each in its own session and process group, and in the
@@ -122,9 +134,10 @@ public final class HostJobSession: JobSession {
     }
 
     /// Runs one process off the cooperative thread pool.
-    public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
-        async throws(SpawnError) -> Int32
-    {
+    public func run(
+        _ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        started: () -> Void
+    ) async throws(SpawnError) -> Int32 {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
         let child: ChildProcess
@@ -139,6 +152,7 @@ public final class HostJobSession: JobSession {
             groups.withLock { $0.append((child.pid, start)) }
         }
         control.attach(child)
+        started()
         let status = await Self.offThePool { child.pump(output) }
         control.detach()
         return status

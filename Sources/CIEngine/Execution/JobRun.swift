@@ -41,8 +41,8 @@ final class JobRun: @unchecked Sendable {
     var status: RunStatus = .success
     /// Where GITHUB_STEP_SUMMARY files are appended.
     var summaries: [String] = []
-    /// The last step's command files, when it left them empty, for the next step.
-    private var reusableFiles: StepFiles?
+    /// New command files for the next step, made while the previous step's process ran.
+    private var nextFiles: StepFiles?
 
     init(
         key: JobKey, job: Job, facts: JobFacts, bus: EventBus, masks: MaskRegistry, session: any JobSession,
@@ -320,9 +320,9 @@ final class JobRun: @unchecked Sendable {
     ) async throws(StepFailure) -> StepResult {
         var spec = spec
         let files: StepFiles
-        if let reusable = reusableFiles {
-            files = reusable
-            reusableFiles = nil
+        if let prepared = nextFiles {
+            files = prepared
+            nextFiles = nil
         } else {
             files = try StepFiles(directory: facts.commandsDirectory, number: nextFileNumber())
         }
@@ -352,7 +352,12 @@ final class JobRun: @unchecked Sendable {
         defer { timeoutTask?.cancel() }
         let status: Int32
         do {
-            status = try await session.run(spec, control: control, output: { chunk in output.consume(chunk) })
+            status = try await session.run(
+                spec, control: control, output: { chunk in output.consume(chunk) },
+                started: {
+                    // The next step's files, made while this one runs (on another CPU).
+                    if nextFiles == nil { nextFiles = try? StepFiles(directory: facts.commandsDirectory, number: nextFileNumber()) }
+                })
         } catch {
             throw StepFailure(message: error.description)
         }
@@ -382,7 +387,6 @@ final class JobRun: @unchecked Sendable {
             for directory in read.paths { pathAdditions.insert(directory, at: 0) }
             for (name, value) in read.outputs { result.outputs[name] = value }
             if !read.summary.isEmpty { summaries.append(read.summary) }
-            if read.leftEmpty { reusableFiles = files }
         } catch {
             say("Error: \(error.message)", step: number)
             result.outcome = .failure

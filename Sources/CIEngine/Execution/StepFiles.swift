@@ -6,10 +6,9 @@ import OrderedCollections
 #endif
 
 /// The files a step writes to talk back to the runner: `GITHUB_ENV`, `GITHUB_OUTPUT`,
-/// `GITHUB_PATH`, `GITHUB_STATE` and `GITHUB_STEP_SUMMARY`. Each step gets empty files: new ones,
-/// or the previous step's when it left every one of them empty (an empty file is an empty file,
-/// and most steps write none). They go when the job's temp directory does (deleting them one
-/// step at a time makes the file system slower to create the next step's).
+/// `GITHUB_PATH`, `GITHUB_STATE` and `GITHUB_STEP_SUMMARY`. Each step gets new, empty files
+/// (made while the step before it runs); they go when the job's temp directory does (deleting
+/// them one step at a time makes the file system slower to create the next step's).
 struct StepFiles {
     let env: String
     let output: String
@@ -66,22 +65,14 @@ struct StepFiles {
         var paths: [String]
         var state: [(String, String)]
         var summary: String
-        /// Whether every file is still there, a regular file, and empty: the next step may have them.
-        var leftEmpty: Bool
     }
 
     /// Reads the files. A malformed env, output or state file is an error naming the file and line.
     func read() throws(StepFailure) -> Contents {
-        var leftEmpty = true
         // One stat for a file the step did not write to, which is most of them.
         func text(_ file: String) -> String {
             var info = stat()
-            guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-                leftEmpty = false
-                return ""
-            }
-            guard info.st_size > 0 else { return "" }
-            leftEmpty = false
+            guard stat(file, &info) == 0, info.st_size > 0 else { return "" }
             return (FileManager.default.contents(atPath: file)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         func pairs(_ file: String, _ variable: String) throws(StepFailure) -> [(String, String)] {
@@ -91,12 +82,8 @@ struct StepFiles {
                 throw StepFailure(message: "\(variable) (\(file)), \(error.description)")
             }
         }
-        let envPairs = try pairs(env, "GITHUB_ENV")
-        let outputPairs = try pairs(output, "GITHUB_OUTPUT")
-        let paths = EnvironmentFile.parsePaths(text(path))
-        let statePairs = try pairs(state, "GITHUB_STATE")
-        let summaryText = text(summary)
         return Contents(
-            env: envPairs, outputs: outputPairs, paths: paths, state: statePairs, summary: summaryText, leftEmpty: leftEmpty)
+            env: try pairs(env, "GITHUB_ENV"), outputs: try pairs(output, "GITHUB_OUTPUT"), paths: EnvironmentFile.parsePaths(text(path)),
+            state: try pairs(state, "GITHUB_STATE"), summary: text(summary))
     }
 }
