@@ -1,4 +1,5 @@
 import ArgumentParser
+import CIGit
 import CISandbox
 
 /// The `ci-runner` command: run GitHub-Actions-style workflows on this machine.
@@ -21,10 +22,14 @@ public struct CIRunner: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
-    /// Runs what needs no argument parsing, returning its exit status: the sandbox agent as
-    /// bubblewrap starts it (`ci-runner sandbox-agent`), once per job, where the parser's
-    /// start-up would add a few milliseconds to every job. Nil for everything else.
-    public static func runWithoutParsing(_ arguments: [String]) -> Int32? {
+    /// What comes before argument parsing. Runs the sandbox agent as bubblewrap starts it
+    /// (`ci-runner sandbox-agent`, once per job, where the parser's start-up would add a few
+    /// milliseconds to every job) and returns its exit status; for everything else returns nil,
+    /// after starting what `run` needs first.
+    public static func beforeParsing(_ arguments: [String]) -> Int32? {
+        // `run` reads the repository through libgit2, whose start (parsing the system's CA
+        // certificates) then overlaps the argument parser's.
+        if arguments.count > 1, arguments[1] == Run.configuration.commandName { Repository.prepareLibrary() }
         guard arguments.count == 2, arguments[1] == SandboxAgentCommand.configuration.commandName else { return nil }
         return SandboxAgent.serve(socket: 3)
     }

@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import Synchronization
 
 /// A libgit2 call that failed: which call, its error code, and libgit2's message.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -59,10 +60,15 @@ enum GitLibrary {
     static func ensureInitialized() { _ = initialized }
 }
 
+/// Whether `prepareLibrary` has started its thread.
+private let preparing = Atomic<Bool>(false)
+
 extension Repository {
     /// Starts initialising libgit2 on another thread (it reads and parses the system's CA
     /// certificates, a few milliseconds), so that the first repository opened later waits less.
     public static func prepareLibrary() {
+        // Once per process: a second call would only start a thread with nothing to do.
+        guard preparing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let thread = Thread { GitLibrary.ensureInitialized() }
         thread.stackSize = 1 << 18
         thread.start()

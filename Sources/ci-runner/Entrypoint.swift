@@ -7,7 +7,7 @@ import CICommands
 @main
 struct Entrypoint {
     static func main() async {
-        if let status = CIRunner.runWithoutParsing(CommandLine.arguments) { exit(status) }
+        if let status = CIRunner.beforeParsing(CommandLine.arguments) { exit(status) }
         await CIRunner.main()
     }
 }
