@@ -147,3 +147,32 @@ public struct Signature: Sendable, Hashable {
             time: pointer.pointee.when.time, offsetMinutes: pointer.pointee.when.offset)
     }
 }
+
+extension Signature {
+    /// The time as ISO 8601 in the signer's time zone, as GitHub's payloads give it:
+    /// `2024-05-01T14:03:09+02:00` (`Z` for UTC).
+    public var iso8601: String {
+        let local = time + Int64(offsetMinutes) * 60
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let seconds = local - days * 86_400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let zone: String
+        if offsetMinutes == 0 {
+            zone = "Z"
+        } else {
+            let magnitude = Int64(abs(Int(offsetMinutes)))
+            zone = (offsetMinutes < 0 ? "-" : "+") + two(magnitude / 60) + ":" + two(magnitude % 60)
+        }
+        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))" + zone
+    }
+}

@@ -38,7 +38,7 @@ public final class JobCgroup: Sendable {
     /// `pids` and `memory` limits where the controllers exist. Returns nil when no hierarchy can
     /// be written.
     public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?, root: String = "/sys/fs/cgroup") -> JobCgroup? {
-        let own = ownCgroups()
+        let own = ownCgroups
         // Unique per process and call: concurrent runners (and runs) never share a cgroup.
         let safeName =
             String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(64)) + "-\(getpid())-"
@@ -85,8 +85,11 @@ public final class JobCgroup: Sendable {
             directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
     }
 
-    /// This process's cgroup in each hierarchy: controller (or "" for v2) → path.
-    static func ownCgroups() -> [String: String] {
+    /// This process's cgroup in each hierarchy: controller (or "" for v2) → path. Read once: the
+    /// runner does not move itself.
+    static let ownCgroups: [String: String] = readOwnCgroups()
+
+    private static func readOwnCgroups() -> [String: String] {
         let membership = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
         var own: [String: String] = [:]
         for line in membership.split(separator: "\n") {
@@ -110,7 +113,7 @@ public final class JobCgroup: Sendable {
     /// cgroup. Writing this process's own pid into the cgroup it is already in (which moves
     /// nothing) from another thread while the job prepares its directories pays it in parallel.
     public static func primeMigrationLock(root: String = "/sys/fs/cgroup") {
-        let own = ownCgroups()
+        let own = ownCgroups
         let v2 = [root, root + "/unified"].compactMap { mount in own[""].map { mount + $0.trimmingSuffix("/") + "/cgroup.procs" } }
         let v1 = ["pids", "memory", "freezer"].compactMap { controller in
             own[controller].map { root + "/" + controller + $0.trimmingSuffix("/") + "/cgroup.procs" }

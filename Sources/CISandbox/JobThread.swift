@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 /// A thread of its own for one job: a task executor on which the job's task runs, so that the
@@ -25,8 +26,7 @@ public final class JobThread: TaskExecutor, @unchecked Sendable {
     }
 
     /// Whether the calling thread is a job's own (where blocking waits are fine).
-    public static var isCurrent: Bool { Thread.current.threadDictionary[Self.marker] != nil }
-    private static let marker = "ci-runner.job-thread"
+    public static var isCurrent: Bool { ci_thread_is_marked() != 0 }
 
     /// Queues a job of the task for the thread.
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -46,7 +46,7 @@ public final class JobThread: TaskExecutor, @unchecked Sendable {
     }
 
     private func loop() {
-        Thread.current.threadDictionary[Self.marker] = true
+        ci_mark_thread()
         let executor = asUnownedTaskExecutor()
         while true {
             condition.lock()

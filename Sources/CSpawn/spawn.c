@@ -189,6 +189,12 @@ int ci_exit_fd(pid_t pid) {
     return wake[0];
 }
 
+static __thread int thread_marked;
+
+void ci_mark_thread(void) { thread_marked = 1; }
+
+int ci_thread_is_marked(void) { return thread_marked; }
+
 int ci_wait_readable(const int *fds, int *ready, int count) {
     struct pollfd polled[64];
     if (count <= 0 || count > 64) return -EINVAL;

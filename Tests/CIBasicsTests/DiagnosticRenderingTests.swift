@@ -1,4 +1,6 @@
 import CIBasics
+import CITestSupport
+import Foundation
 import Testing
 
 @Suite struct DiagnosticRenderingTests {
@@ -118,5 +120,21 @@ import Testing
             #expect(error.line == 2)
             #expect(error.column == 8)
         }
+    }
+}
+
+@Suite struct DirectoriesTests {
+    @Test func createMakesMissingParentsAcceptsAnExistingDirectoryAndRefusesAFile() throws {
+        let scratch = try TemporaryDirectory()
+        let nested = scratch.path + "/a/b/c"
+        try Directories.create(nested, mode: 0o700)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: nested, isDirectory: &isDirectory) && isDirectory.boolValue)
+        let mode = try FileManager.default.attributesOfItem(atPath: nested)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        try Directories.create(nested)
+        _ = try scratch.write("file", "x")
+        #expect(throws: Directories.Failure.self) { try Directories.create(scratch.path + "/file") }
+        #expect(throws: Directories.Failure.self) { try Directories.create(scratch.path + "/file/below") }
     }
 }

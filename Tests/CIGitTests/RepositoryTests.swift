@@ -1,5 +1,6 @@
 import CIGit
 import CITestSupport
+import Foundation
 import Testing
 
 /// CIGit against real repositories made with the git command line.
@@ -79,5 +80,21 @@ import Testing
             try Repository(discovering: fixture.path).workingTreeFiles() == [".gitignore", "gone.txt", "new/untracked.txt", "tracked.txt"])
         let cli = try fixture.git("ls-files", "--cached", "--others", "--exclude-standard").split(separator: "\n").map(String.init).sorted()
         #expect(try Repository(discovering: fixture.path).workingTreeFiles() == cli)
+    }
+    /// The commit time as GitHub's payloads give it, checked against Foundation's formatter for
+    /// times around the epoch, leap days and centuries, in zones east and west of UTC.
+    @Test func signatureTimesAreISO8601InTheSignersZone() {
+        #expect(Signature(name: "", email: "", time: 0, offsetMinutes: 0).iso8601 == "1970-01-01T00:00:00Z")
+        #expect(Signature(name: "", email: "", time: 1_714_564_989, offsetMinutes: 120).iso8601 == "2024-05-01T14:03:09+02:00")
+        #expect(Signature(name: "", email: "", time: 951_782_400, offsetMinutes: -330).iso8601 == "2000-02-28T18:30:00-05:30")
+        let formatter = ISO8601DateFormatter()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let time = Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator)
+            let offset = Int32.random(in: -720...840, using: &generator)
+            formatter.timeZone = TimeZone(secondsFromGMT: Int(offset) * 60)
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+            #expect(Signature(name: "", email: "", time: time, offsetMinutes: offset).iso8601 == expected, "\(time) \(offset)")
+        }
     }
 }

@@ -85,10 +85,7 @@ struct RepositoryFacts {
         let author: JSONValue = .object([("name", .string(commit?.author.name ?? actor)), ("email", .string(commit?.author.email ?? ""))])
         let headCommit: JSONValue = .object([
             ("id", .string(sha)), ("tree_id", .string("")), ("message", .string(commit?.message.trimmingCharacters(in: .newlines) ?? "")),
-            (
-                "timestamp",
-                .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(commit?.author.time ?? 0))))
-            ),
+            ("timestamp", .string((commit?.author ?? Signature(name: "", email: "", time: 0, offsetMinutes: 0)).iso8601)),
             ("author", author), ("committer", author),
         ])
         switch event {

@@ -1,3 +1,4 @@
+import CIBasics
 import Foundation
 
 /// Where ci-runner keeps its runs: `$CI_RUNNER_HOME`, else `$XDG_DATA_HOME/ci-runner`, else
@@ -18,7 +19,7 @@ enum RunnerHome {
     /// already is never reused.
     static func newRun(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (number: Int, directory: String) {
         let home = path(environment: environment)
-        try FileManager.default.createDirectory(atPath: home + "/runs", withIntermediateDirectories: true)
+        try Directories.create(home + "/runs")
         let lock = open(home + "/run-number.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { close(lock) } }

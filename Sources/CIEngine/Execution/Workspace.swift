@@ -1,3 +1,4 @@
+import CIBasics
 import Foundation
 
 /// The directories of one job instance under the run directory: workspace, temp, home, tool
@@ -23,13 +24,10 @@ struct JobDirectories {
         commands =
             access("/dev/shm", W_OK) == 0
             ? "/dev/shm/ci-runner-\(getpid())-\(slug)-\(UUID().uuidString.prefix(8).lowercased())" : temp + "/_runner_file_commands"
-        let manager = FileManager.default
-        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        for directory in [workspace, temp, home, toolCache, temp + "/_github_workflow"] { try Directories.create(directory) }
         // Scripts and command files can hold secrets: only the runner's user reads them.
         Self.removeStaleCommandFolders()
-        try manager.createDirectory(atPath: commands, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Directories.create(commands, mode: 0o700)
         if configuration.workspaceOverride == nil {
             do {
                 try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
@@ -96,7 +94,7 @@ struct JobDirectories {
             let to = target + "/" + path
             let parent = (to as NSString).deletingLastPathComponent
             if !created.contains(parent) {
-                try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                try Directories.create(parent)
                 created.insert(parent)
             }
             if manager.fileExists(atPath: to) || (try? manager.destinationOfSymbolicLink(atPath: to)) != nil {

@@ -29,7 +29,7 @@ public final class LogStore: RunReporter {
     /// Creates a store in the run's directory.
     public init(runDirectory: String) {
         directory = runDirectory
-        try? FileManager.default.createDirectory(atPath: runDirectory + "/logs", withIntermediateDirectories: true)
+        try? Directories.create(runDirectory + "/logs")
         let events = open(runDirectory + "/events.ndjson", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
         state.withLock { $0.events = events }
     }

@@ -68,6 +68,10 @@ int ci_exit_fd(pid_t pid);
 /// Returns the number ready, or -errno.
 int ci_wait_readable(const int *fds, int *ready, int count);
 
+/// Marks the calling thread (a job's own thread), or asks whether it is marked.
+void ci_mark_thread(void);
+int ci_thread_is_marked(void);
+
 /// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC). Returns 0 or an errno.
 int ci_socketpair(int fds[2]);
 
