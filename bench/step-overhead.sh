@@ -11,7 +11,7 @@
 # Everything runs in a git repository made in a temp dir (the workflow is its only file, so the
 # per-job copy of the working tree is small), with CI_RUNNER_HOME in the temp dir too. As a
 # diagnostic, ci-runner also runs with CI_RUNNER_HOME on tmpfs (/dev/shm, when writable): the
-# difference is the cost of the files each step creates and deletes on the /tmp file system.
+# difference is the cost of the run's files and folders on the /tmp file system.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -112,7 +112,7 @@ report="$OUT_DIR/step-overhead.md"
     echo "| bash (baseline) | ${bash_mean} ms | ${bash_range} ms | 1.00 | 0 | ${bash_cpu} ms |"
     echo
     echo "Wall and CPU times are medians over the rounds; × bash is the median of the per-round ratios. The goal is for"
-    echo "the first row (CI_RUNNER_HOME on the /tmp disk, as normal); the tmpfs row shows what the per-step files cost there."
+    echo "the first row (CI_RUNNER_HOME on the /tmp disk, as normal); the tmpfs row shows what the run's files and folders cost there."
     echo "Load average at the start: ${load_at_start}."
     echo
     echo "Goal: ci-runner ≤ ${GOAL}× bash — **${verdict}** (${ratio}×; act ${act_ratio}×)."
