@@ -14,23 +14,29 @@ enum RunnerHome {
         path(environment: environment) + "/runs"
     }
 
-    /// A new run: the next run number (1, 2, …, kept in `run-number`) and its fresh directory
-    /// `runs/<number>`. Concurrent runs take a lock on the counter, and a directory that exists
-    /// already is never reused.
+    /// A new run: the next run number (1, 2, …) and its fresh directory `runs/<number>`. The last
+    /// number is kept in `run-number`, written in place under a lock (concurrent runs wait for
+    /// each other there); a directory that exists already is never reused, so the number is only
+    /// a hint, and a damaged file costs a scan, never a clash.
     static func newRun(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (number: Int, directory: String) {
         let home = path(environment: environment)
         try Directories.create(home + "/runs")
         let lock = open(home + "/run-number.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { close(lock) } }
-        let file = home + "/run-number"
+        // Written in place, not replaced: a new file per run would cost an inode each time.
+        let counter = open(home + "/run-number", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        defer { if counter >= 0 { close(counter) } }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = counter >= 0 ? pread(counter, &buffer, buffer.count, 0) : -1
         var number =
-            (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            count > 0 ? Int(String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 : 0
         while true {
             number += 1
             let directory = home + "/runs/\(number)"
             if mkdir(directory, 0o755) == 0 {
-                try String(number).write(toFile: file, atomically: true, encoding: .utf8)
+                let text = Array("\(number)\n".utf8)
+                if counter >= 0, pwrite(counter, text, text.count, 0) == text.count { _ = ftruncate(counter, off_t(text.count)) }
                 return (number, directory)
             }
             guard errno == EEXIST else { throw RunInputError(message: "cannot create \(directory): \(String(cString: strerror(errno)))") }
