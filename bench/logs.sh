@@ -76,14 +76,15 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --pre
     -n ci-runner "$runner_cmd" -n "ci-runner --json" "$json_cmd" -n raw "$raw_cmd" -n "pipe floor" "$pipe_cmd" \
     -n "disk floor" "$disk_cmd" >&2
 eval "$clean"
-# Mean, min–max and mean CPU (user + sys) of each command, in ms.
+# Median wall time (single runs on this VM sometimes take twice as long, whatever runs them), min–max
+# and mean CPU (user + sys) of each command, in ms.
 read -r runner_mean runner_range runner_cpu json_mean json_range json_cpu raw_mean raw_range raw_cpu pipe_mean pipe_range pipe_cpu \
     disk_mean disk_range disk_cpu < <("$PYTHON" -c '
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 for name in ("ci-runner", "ci-runner --json", "raw", "pipe floor", "disk floor"):
     r = results[name]
-    mean, low, high, cpu = r["mean"], min(r["times"]), max(r["times"]), r["user"] + r["system"]
+    mean, low, high, cpu = r["median"], min(r["times"]), max(r["times"]), r["user"] + r["system"]
     print(f"{mean * 1000:.0f} {low * 1000:.0f}–{high * 1000:.0f} {cpu * 1000:.0f}", end=" ")
 print()
 ' "$OUT_DIR/logs.hyperfine.json")
@@ -120,7 +121,7 @@ report="$OUT_DIR/logs.md"
     echo "(each chunk of output a JSON string) instead. The floors are plain \`cat\` reading the same pipeline: to /dev/null"
     echo "(what reading the step's pipe costs) and to a file on the logs' disk (what saving the output costs)."
     echo
-    echo "| command | mean wall time | min–max | MB/s | throughput ratio (raw / it) | CPU (user+sys) | peak RSS |"
+    echo "| command | median wall time | min–max | MB/s | throughput ratio (raw / it) | CPU (user+sys) | peak RSS |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     echo "| ci-runner run | ${runner_mean} ms | ${runner_range} ms | ${mb_s} | ${ratio} | ${runner_cpu} ms | ${rss_mb} MB |"
     echo "| ci-runner run --json | ${json_mean} ms | ${json_range} ms | ${json_mb_s} | ${json_ratio} | ${json_cpu} ms | ${json_rss_mb} MB |"
