@@ -113,11 +113,39 @@ public struct SandboxSettings: Sendable {
 
 /// Finds bubblewrap and checks that it can make the namespaces a job needs.
 public enum Bubblewrap {
-    /// bwrap's path, or why it cannot be used.
-    public static func probe(environment: [String: String]) -> Result<String, ProbeFailure> {
+    /// bwrap's path, or why it cannot be used. With `cacheFile`, a success is remembered there
+    /// with what it depends on (this boot, this bwrap binary, this user and the kernel's user
+    /// namespace settings), and not probed again while they stay the same: the probe starts bwrap,
+    /// a few milliseconds of every run.
+    public static func probe(environment: [String: String], cacheFile: String? = nil) -> Result<String, ProbeFailure> {
         guard let path = ProcessSpec(executable: "bwrap", environment: environment, workingDirectory: "/").resolvedExecutable() else {
             return .failure(ProbeFailure(message: "bwrap is not installed (apt-get install bubblewrap)"))
         }
+        let key = cacheFile.map { _ in probeKey(path) }
+        if let cacheFile, let key, (try? String(contentsOfFile: cacheFile, encoding: .utf8)) == key { return .success(path) }
+        let result = runProbe(path)
+        if case .success = result, let cacheFile, let key {
+            // Written whole under a temporary name, then renamed: a reader sees the old or the new key.
+            let temporary = cacheFile + ".\(getpid())"
+            if (try? key.write(toFile: temporary, atomically: false, encoding: .utf8)) != nil { rename(temporary, cacheFile) }
+        }
+        return result
+    }
+
+    /// What a successful probe depends on, as one line.
+    static func probeKey(_ path: String) -> String {
+        var info = stat()
+        _ = stat(path, &info)
+        let settings = [
+            "/proc/sys/kernel/random/boot_id", "/proc/sys/user/max_user_namespaces", "/proc/sys/kernel/unprivileged_userns_clone",
+            "/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+        ].map { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "-").trimmingCharacters(in: .whitespacesAndNewlines) }
+        return ([path, "\(info.st_ino)", "\(info.st_size)", "\(info.st_mtim.tv_sec)", "uid \(getuid())"] + settings).joined(separator: " ")
+            + "\n"
+    }
+
+    /// Starts bwrap with a minimal sandbox running /bin/true.
+    private static func runProbe(_ path: String) -> Result<String, ProbeFailure> {
         let spec = ProcessSpec(
             executable: path,
             arguments: [

@@ -229,4 +229,22 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         #expect(try String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) == before)
     }
+    /// A successful probe is remembered with what it depends on (here: the bwrap binary), and
+    /// bwrap is not started again until that changes.
+    @Test func aSuccessfulProbeIsRememberedUntilBwrapChanges() throws {
+        guard case .success(let real) = Bubblewrap.probe(environment: ["PATH": "/usr/bin:/bin"]) else { return }
+        let scratch = try TemporaryDirectory()
+        let counter = scratch.path + "/started"
+        let wrapper = try scratch.write("bin/bwrap", "#!/bin/sh\necho x >> \(counter)\nexec \(real) \"$@\"\n")
+        chmod(wrapper, 0o755)
+        let environment = ["PATH": scratch.path + "/bin:/usr/bin:/bin"]
+        let cache = scratch.path + "/bwrap-probe"
+        func starts() -> Int { ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        #expect(try Bubblewrap.probe(environment: environment, cacheFile: cache).get() == wrapper)
+        #expect(try Bubblewrap.probe(environment: environment, cacheFile: cache).get() == wrapper)
+        #expect(starts() == 1, "the second probe used the remembered result")
+        _ = try scratch.write("bin/bwrap", "#!/bin/sh\necho x >> \(counter)\n\n exec \(real) \"$@\"\n")
+        #expect(try Bubblewrap.probe(environment: environment, cacheFile: cache).get() == wrapper)
+        #expect(starts() == 2, "a changed bwrap is probed again")
+    }
 }

@@ -66,7 +66,7 @@ struct SandboxOptions: ParsableArguments {
         case .none:
             settings.mode = .none
         case .bwrap, .auto:
-            switch Bubblewrap.probe(environment: environment) {
+            switch Bubblewrap.probe(environment: environment, cacheFile: RunnerHome.path(environment: environment) + "/bwrap-probe") {
             case .success(let path):
                 settings.mode = .bubblewrap(path)
             case .failure(let failure):
