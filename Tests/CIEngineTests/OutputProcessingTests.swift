@@ -220,3 +220,16 @@ final class OutputCollector: Sendable {
         }
     }
 }
+
+@Suite struct TerminalReporterTests {
+    /// Durations print to the nearest tenth of a second below a minute (as "%.1f" does, ties
+    /// aside), then as minutes and seconds.
+    @Test func durationsPrintInTenthsThenMinutes() {
+        for seconds in [0, 0.04, 0.06, 0.149, 0.151, 1.0, 2.44, 9.99, 12.34, 59.94] {
+            #expect(TerminalReporter.duration(seconds) == String(format: "%.1fs", seconds), "\(seconds)")
+        }
+        #expect(TerminalReporter.duration(0.25) == "0.3s")
+        #expect(TerminalReporter.duration(61.2) == "1m1s")
+        #expect(TerminalReporter.duration(3725) == "62m5s")
+    }
+}

@@ -125,6 +125,8 @@ final class JobRun: @unchecked Sendable {
 
     /// The step's own `env`, evaluated with the job's env (and what a composite's caller gave) as the `env` context.
     func ownEnvironment(_ step: Step, scope: StepScope) throws(StepFailure) -> OrderedDictionary<String, String> {
+        // Most steps have no `env:`: nothing to evaluate, so no context to build.
+        if case .value(let values) = step.env, values.isEmpty { return [:] }
         var base = env
         for (name, value) in scope.inheritedEnv { base[name] = value }
         let context = self.context(scope, env: base)
