@@ -246,6 +246,8 @@ extension JSONValue {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        // Swift and Python both print the shortest round-trip digits, positionally in this range.
+        if abs(value) >= 1e-4 && abs(value) < 1e15 { return "\(value)" }
         return pythonRepr(value)
     }
 

@@ -261,9 +261,8 @@ final class JobRun: @unchecked Sendable {
         let bash = resolveBash(environment)
         let (template, shellName) = ShellCommand.make(shell: shell, bashAvailable: bash != nil)
         let scriptPath = facts.commandsDirectory + "/script-\(nextFileNumber())"
-        var command = ShellCommand.from(template: template, name: shellName, scriptPath: scriptPath)
-        let fullPath = scriptPath + command.fileExtension
-        command = ShellCommand.from(template: template, name: shellName, scriptPath: fullPath)
+        let fullPath = scriptPath + ShellCommand.fileExtension(shell: shellName)
+        let command = ShellCommand.from(template: template, name: shellName, scriptPath: fullPath)
         try StepFiles.write(fullPath, Array((command.prologue + script + command.epilogue).utf8))
         return try await runProcess(
             ProcessSpec(

@@ -1,4 +1,5 @@
 import CIWorkflow
+import Foundation
 
 /// How a `run` step's script is run: the command line built from the `shell` template, and the
 /// script file's extension, as GitHub does it on Linux.
@@ -23,24 +24,31 @@ struct ShellCommand: Sendable, Hashable {
 
     /// Builds the command from a template such as `bash --noprofile --norc -eo pipefail {0}`.
     static func from(template: String, name: String, scriptPath: String) -> ShellCommand {
-        let words = split(template).map { $0.replacing("{0}", with: scriptPath) }
-        let base = (name.split(separator: "/").last.map(String.init) ?? name).lowercased()
-        let fileExtension: String
+        let words = split(template).map { $0.contains("{0}") ? $0.replacingOccurrences(of: "{0}", with: scriptPath) : $0 }
         var prologue = ""
         var epilogue = ""
-        switch base {
-        case "bash", "sh": fileExtension = ".sh"
-        case "python", "python3": fileExtension = ".py"
-        case "pwsh", "powershell":
-            fileExtension = ".ps1"
+        if ["pwsh", "powershell"].contains(baseName(name)) {
             prologue = "$ErrorActionPreference = 'stop'\n"
             epilogue = "\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n"
-        case "cmd": fileExtension = ".cmd"
-        default: fileExtension = ""
         }
         return ShellCommand(
-            executable: words.first ?? "sh", arguments: Array(words.dropFirst()), fileExtension: fileExtension, prologue: prologue,
-            epilogue: epilogue)
+            executable: words.first ?? "sh", arguments: Array(words.dropFirst()), fileExtension: fileExtension(shell: name),
+            prologue: prologue, epilogue: epilogue)
+    }
+
+    /// The script file's extension for the shell `name` (with the dot), or "".
+    static func fileExtension(shell name: String) -> String {
+        switch baseName(name) {
+        case "bash", "sh": ".sh"
+        case "python", "python3": ".py"
+        case "pwsh", "powershell": ".ps1"
+        case "cmd": ".cmd"
+        default: ""
+        }
+    }
+
+    private static func baseName(_ name: String) -> String {
+        (name.split(separator: "/").last.map(String.init) ?? name).lowercased()
     }
 
     /// Splits a command line on blanks, keeping single- and double-quoted parts together.
