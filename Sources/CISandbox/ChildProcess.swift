@@ -57,15 +57,34 @@ public final class ChildProcess: Sendable {
             throw SpawnError(executable: spec.executable, message: "not found on PATH")
         }
         let null = nullDescriptor
-        let argvPointers = cStrings([path] + spec.arguments)
-        let envpPointers = cStrings(spec.environment.map { "\($0.key)=\($0.value)" }.sorted())
-        defer {
-            for pointer in argvPointers { free(pointer) }
-            for pointer in envpPointers { free(pointer) }
-        }
+        let argv = CStringArray(([path] + spec.arguments).map { Array($0.utf8) })
+        // NAME=value, by name (so that a step's `env` prints the same way each time).
+        let envp = CStringArray(
+            spec.environment.sorted { $0.key < $1.key }.map {
+                Array($0.key.utf8) + [0x3D] + Array($0.value.utf8)
+            })
+        let argvPointers = argv.pointers
+        let envpPointers = envp.pointers
         let limits = spec.limits.map { ci_rlimit(resource: $0.resource.rawValue, soft: $0.value, hard: $0.value) }
         var pid: pid_t = 0
-        let result = path.withCString { pathPointer in
+        // The strings live in `argv` and `envp`, which must outlive the spawn.
+        let result = withExtendedLifetime((argv, envp)) {
+            spawn(path, spec, argvPointers, envpPointers, limits, cgroups, null, output, pass, &pid)
+        }
+        guard result == 0 else {
+            let reason =
+                result == ENOENT && access(spec.workingDirectory, F_OK) != 0
+                ? "the working directory \(spec.workingDirectory) does not exist" : String(cString: strerror(result))
+            throw SpawnError(executable: path, message: reason)
+        }
+        return pid
+    }
+
+    private static func spawn(
+        _ path: String, _ spec: ProcessSpec, _ argvPointers: [UnsafeMutablePointer<CChar>?], _ envpPointers: [UnsafeMutablePointer<CChar>?],
+        _ limits: [ci_rlimit], _ cgroups: [Int32], _ null: Int32, _ output: Int32, _ pass: Int32?, _ pid: inout pid_t
+    ) -> Int32 {
+        path.withCString { pathPointer in
             spec.workingDirectory.withCString { directory in
                 argvPointers.withUnsafeBufferPointer { argv in
                     envpPointers.withUnsafeBufferPointer { envp in
@@ -84,13 +103,6 @@ public final class ChildProcess: Sendable {
                 }
             }
         }
-        guard result == 0 else {
-            let reason =
-                result == ENOENT && access(spec.workingDirectory, F_OK) != 0
-                ? "the working directory \(spec.workingDirectory) does not exist" : String(cString: strerror(result))
-            throw SpawnError(executable: path, message: reason)
-        }
-        return pid
     }
 
     /// Reads the output, calling `sink` with each chunk, until the process has exited and what it
@@ -231,7 +243,29 @@ private struct SinkBox {
     var sink: (UnsafeRawBufferPointer) -> Void
 }
 
-/// A NULL-terminated array of newly allocated C strings; free each element.
-private func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] {
-    strings.map { strdup($0) } + [nil]
+/// C strings packed in one allocation, and the NULL-terminated array of pointers to them
+/// (`argv`, `envp`); freed with the object.
+private final class CStringArray {
+    private let storage: UnsafeMutablePointer<CChar>
+    let pointers: [UnsafeMutablePointer<CChar>?]
+
+    init(_ strings: [[UInt8]]) {
+        storage = .allocate(capacity: strings.reduce(0) { $0 + $1.count + 1 })
+        var pointers: [UnsafeMutablePointer<CChar>?] = []
+        pointers.reserveCapacity(strings.count + 1)
+        var offset = 0
+        for bytes in strings {
+            let start = storage + offset
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { UnsafeMutableRawPointer(start).copyMemory(from: base, byteCount: source.count) }
+            }
+            start[bytes.count] = 0
+            pointers.append(start)
+            offset += bytes.count + 1
+        }
+        pointers.append(nil)
+        self.pointers = pointers
+    }
+
+    deinit { storage.deallocate() }
 }
