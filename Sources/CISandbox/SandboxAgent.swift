@@ -26,7 +26,7 @@ enum AgentMessage {
         .object([
             ("op", .string("run")), ("id", .int(id)), ("executable", .string(spec.executable)),
             ("arguments", .array(spec.arguments.map(JSONValue.string))),
-            ("environment", .object(spec.environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("environment", .object(spec.environment.map { ($0.key, .string($0.value)) })),
             ("directory", .string(spec.workingDirectory)),
             ("limits", .array(spec.limits.map { .array([.int(Int($0.resource.rawValue)), .string(String($0.value))]) })),
         ])
