@@ -145,9 +145,7 @@ public final class HostJobSession: JobSession {
             child = try cgroup.withProcsFiles { files throws(SpawnError) in try ChildProcess.spawn(spec, cgroups: files) }
         } else {
             child = try ChildProcess.spawn(spec)
-        }
-        if cgroup == nil {
-            // Only needed to find leftovers without a cgroup (see `close`).
+            // Without a cgroup, `close` finds leftovers through the steps' groups.
             let start = ProcessTable.startTime(of: child.pid)
             groups.withLock { $0.append((child.pid, start)) }
         }
