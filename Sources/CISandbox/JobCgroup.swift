@@ -112,17 +112,42 @@ public final class JobCgroup: Sendable {
     /// few milliseconds. A job pays that wait once, when its first process joins the job's
     /// cgroup. Writing this process's own pid into the cgroup it is already in (which moves
     /// nothing) from another thread while the job prepares its directories pays it in parallel.
-    public static func primeMigrationLock(root: String = "/sys/fs/cgroup") {
-        let own = ownCgroups
-        let v2 = [root, root + "/unified"].compactMap { mount in own[""].map { mount + $0.trimmingSuffix("/") + "/cgroup.procs" } }
-        let v1 = ["pids", "memory", "freezer"].compactMap { controller in
-            own[controller].map { root + "/" + controller + $0.trimmingSuffix("/") + "/cgroup.procs" }
+    /// With `sweeping`, the same thread then removes the job cgroups that runners which are
+    /// gone left behind (`removeStale`).
+    public static func primeMigrationLock(root: String = "/sys/fs/cgroup", sweeping: Bool = false) {
+        guard let file = ownDirectories(root: root).map({ $0 + "/cgroup.procs" }).first(where: { access($0, W_OK) == 0 }) else { return }
+        let thread = Thread {
+            Self.write("0", to: file)
+            if sweeping { removeStale(root: root) }
         }
-        let candidates = v2 + v1
-        guard let file = candidates.first(where: { access($0, W_OK) == 0 }) else { return }
-        let thread = Thread { Self.write("0", to: file) }
-        thread.stackSize = 1 << 16
+        thread.stackSize = 1 << 18
         thread.start()
+    }
+
+    /// Removes the job cgroups of runners that are gone (killed before they could remove them):
+    /// `…/ci-runner/<name>-<pid>-<random>` whose pid no longer runs, when empty (as rmdir allows).
+    public static func removeStale(root: String = "/sys/fs/cgroup") {
+        for directory in ownDirectories(root: root) {
+            let parent = directory + "/ci-runner"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
+                let parts = name.split(separator: "-")
+                guard parts.count >= 3, let pid = pid_t(parts[parts.count - 2]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else {
+                    continue
+                }
+                rmdir(parent + "/" + name)
+            }
+        }
+    }
+
+    /// This process's own cgroup directory in each hierarchy mounted here (v2, then v1's pids,
+    /// memory and freezer).
+    static func ownDirectories(root: String) -> [String] {
+        let own = ownCgroups
+        let v2 = [root, root + "/unified"].compactMap { mount in own[""].map { mount + $0.trimmingSuffix("/") } }
+        let v1 = ["pids", "memory", "freezer"].compactMap { controller in
+            own[controller].map { root + "/" + controller + $0.trimmingSuffix("/") }
+        }
+        return (v2 + v1).filter { FileManager.default.fileExists(atPath: $0 + "/cgroup.procs") }
     }
 
     /// Runs `body` with every `cgroup.procs` file open for writing, for a child to join (by
@@ -168,6 +193,9 @@ public final class JobCgroup: Sendable {
             pause = min(pause * 2, 50)
         }
     }
+
+    /// The job's cgroup directories, one per hierarchy.
+    public var paths: [String] { directories.map(\.path) }
 
     /// Kills what is left and removes the directories.
     public func remove() async {

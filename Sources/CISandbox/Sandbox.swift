@@ -75,8 +75,9 @@ public struct SandboxSettings: Sendable {
     }
 
     /// Starts, in the background, the slow kernel work that the first job's session would
-    /// otherwise wait for; call it as a run starts.
-    public static func prepareRun() { JobCgroup.primeMigrationLock() }
+    /// otherwise wait for, and the removal of cgroups that killed runners left; call it as a run
+    /// starts.
+    public static func prepareRun() { JobCgroup.primeMigrationLock(sweeping: true) }
 
     /// Starts what a job's session needs ahead of time, in the background; call it when the job
     /// starts, before its directories are prepared.

@@ -247,4 +247,21 @@ import Testing
         #expect(try Bubblewrap.probe(environment: environment, cacheFile: cache).get() == wrapper)
         #expect(starts() == 2, "a changed bwrap is probed again")
     }
+    /// Cgroups left by a runner that was killed are removed; a live runner's stay.
+    @Test func staleCgroupsOfGoneRunnersAreRemoved() throws {
+        guard let live = JobCgroup.create(name: "live", pidsLimit: nil, memoryLimit: nil),
+            let stale = JobCgroup.create(name: "stale", pidsLimit: nil, memoryLimit: nil)
+        else { return }  // no writable cgroup here
+        defer { Task { await live.remove() } }
+        // Rename the stale one as if a runner with a pid that does not exist had made it.
+        var goneNames: [String] = []
+        for path in stale.paths {
+            let gone = path.replacingOccurrences(of: "-\(getpid())-", with: "-999999999-")
+            if rename(path, gone) == 0 { goneNames.append(gone) }
+        }
+        #expect(!goneNames.isEmpty)
+        JobCgroup.removeStale()
+        for gone in goneNames { #expect(!FileManager.default.fileExists(atPath: gone), "\(gone) was removed") }
+        for path in live.paths { #expect(FileManager.default.fileExists(atPath: path), "\(path) of this runner stays") }
+    }
 }
