@@ -137,24 +137,17 @@ int ci_kill_group(pid_t pgid, int sig) {
 struct waiter_args {
     pid_t pid;
     int wake_fd;
-    int status;
 };
 
+/// Waits for the exit without reaping (the caller reaps, so the pid stays its own until then),
+/// then writes to the wake pipe and closes it.
 static void *wait_in_thread(void *raw) {
     struct waiter_args *args = raw;
-    // Wait for the exit without reaping: the caller reaps, so the pid stays ours until then.
     siginfo_t info;
     while (waitid(P_PID, (id_t)args->pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {}
-    args->status = 0;
     char byte = 1;
     ssize_t ignored = write(args->wake_fd, &byte, 1);
     (void)ignored;
-    return NULL;
-}
-
-static void *wait_detached(void *raw) {
-    struct waiter_args *args = raw;
-    wait_in_thread(args);
     close(args->wake_fd);
     free(args);
     return NULL;
@@ -173,12 +166,11 @@ int ci_exit_fd(pid_t pid) {
     }
     args->pid = pid;
     args->wake_fd = wake[1];
-    args->status = 0;
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     pthread_t waiter;
-    int error = pthread_create(&waiter, &attributes, wait_detached, args);
+    int error = pthread_create(&waiter, &attributes, wait_in_thread, args);
     pthread_attr_destroy(&attributes);
     if (error != 0) {
         close(wake[0]);
@@ -255,42 +247,6 @@ static void pump_loop(int out_fd, int exit_fd, ci_output_sink sink, void *contex
 
 enum { PUMP_BUFFER = 1 << 20 };
 
-int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
-    char *buffer = malloc(PUMP_BUFFER);
-    if (buffer == NULL) return -ENOMEM;
-
-    // Learn about the exit through a pidfd, or, on old kernels, a thread that waits and wakes us.
-    int exit_fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    int wake[2] = {-1, -1};
-    pthread_t waiter;
-    struct waiter_args args = {pid, -1, 0};
-    int threaded = 0;
-    if (exit_fd < 0) {
-        if (pipe2(wake, O_CLOEXEC) != 0) {
-            free(buffer);
-            return -errno;
-        }
-        args.wake_fd = wake[1];
-        if (pthread_create(&waiter, NULL, wait_in_thread, &args) != 0) {
-            free(buffer);
-            return -EAGAIN;
-        }
-        threaded = 1;
-        exit_fd = wake[0];
-    }
-    pump_loop(out_fd, exit_fd, sink, context, buffer, PUMP_BUFFER);
-    free(buffer);
-
-    if (threaded) {
-        pthread_join(waiter, NULL);
-        close(wake[0]);
-        close(wake[1]);
-    } else {
-        close(exit_fd);
-    }
-    return 0;
-}
-
 void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context) {
     char *buffer = malloc(PUMP_BUFFER);
     if (buffer == NULL) return;
@@ -298,8 +254,14 @@ void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context) 
     free(buffer);
 }
 
-#include <sys/eventfd.h>
-#include <sys/prctl.h>
+int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
+    int exit_fd = ci_exit_fd(pid);
+    if (exit_fd < 0) return exit_fd;
+    ci_pump_until(out_fd, exit_fd, sink, context);
+    close(exit_fd);
+    return 0;
+}
+
 #include <sys/socket.h>
 
 int ci_socketpair(int fds[2]) {
@@ -348,21 +310,6 @@ long ci_receive_message(int socket, void *buffer, size_t capacity, int *fd) {
         if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(header), sizeof(int));
     }
     return got;
-}
-
-int ci_eventfd(void) {
-    int fd = eventfd(0, EFD_CLOEXEC);
-    return fd >= 0 ? fd : -errno;
-}
-
-void ci_eventfd_signal(int fd) {
-    uint64_t one = 1;
-    ssize_t ignored = write(fd, &one, sizeof one);
-    (void)ignored;
-}
-
-int ci_set_subreaper(void) {
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
 }
 
 const void *ci_memrchr(const void *data, int byte, size_t length) { return memrchr(data, byte, length); }

@@ -56,8 +56,8 @@ typedef void (*ci_output_sink)(void *context, const char *data, long length);
 /// or -errno.
 int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
 
-/// Like ci_pump, for a process that is not our child (it runs in a sandbox): reads `out_fd`
-/// until `stop_fd` becomes readable (the process has exited), then drains what is left.
+/// Reads `out_fd` into `sink` until `stop_fd` becomes readable (the process has exited: its
+/// exit descriptor, or for a step in a sandbox the agent's report), then drains what is left.
 void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context);
 
 /// A descriptor that becomes readable when child `pid` exits (it is not reaped): a pidfd, or on
@@ -83,14 +83,8 @@ int ci_send_message(int socket, const void *data, size_t length, int fd);
 /// Returns the length, 0 at end of stream, or -errno.
 long ci_receive_message(int socket, void *buffer, size_t capacity, int *fd);
 
-/// eventfd(0, EFD_CLOEXEC), or -errno.
-int ci_eventfd(void);
 
-/// Makes an eventfd readable.
-void ci_eventfd_signal(int fd);
 
-/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants are re-parented to this process.
-int ci_set_subreaper(void);
 
 /// memrchr(3): the last `byte` in `data`, or NULL.
 const void *ci_memrchr(const void *data, int byte, size_t length);
