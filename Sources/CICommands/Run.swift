@@ -265,13 +265,7 @@ public struct Run: AsyncParsableCommand {
             console.errorLine("error: \(error)")
             return Status.badInput
         }
-        let runID = String(runNumber)
-        do {
-            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        } catch {
-            console.errorLine("error: cannot create \(runDirectory): \(error)")
-            return Status.badInput
-        }
+        let runID = String(runNumber)  // newRun made its directory
         var github = GitHubInfo(
             eventName: event, event: payload, sha: repository.sha, ref: repository.ref, repository: repository.repository,
             actor: repository.actor)

@@ -1,3 +1,4 @@
+import CIBasics
 import Foundation
 import Synchronization
 
@@ -208,8 +209,7 @@ public final class JobCgroup: Sendable {
     }
 
     private static func makeDirectory(_ path: String) -> Bool {
-        (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil
-            && access(path + "/cgroup.procs", W_OK) == 0
+        (try? Directories.create(path)) != nil && access(path + "/cgroup.procs", W_OK) == 0
     }
 
     @discardableResult

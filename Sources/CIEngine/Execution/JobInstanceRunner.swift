@@ -147,9 +147,9 @@ struct JobInstanceRunner {
             }
             outputs[name] = value
         }
+        if !run.summaries.isEmpty { try? Directories.create(configuration.runDirectory + "/summaries") }
         for (index, summary) in run.summaries.enumerated() {
             let file = configuration.runDirectory + "/summaries/\(slug)-\(index + 1).md"
-            try? FileManager.default.createDirectory(atPath: configuration.runDirectory + "/summaries", withIntermediateDirectories: true)
             try? Data(summary.utf8).write(to: URL(fileURLWithPath: file))
         }
 

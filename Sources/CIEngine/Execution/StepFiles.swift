@@ -1,3 +1,4 @@
+import CIBasics
 import Foundation
 import OrderedCollections
 
@@ -34,9 +35,9 @@ struct StepFiles {
         if descriptor < 0, errno == ENOENT, let slash = file.lastIndex(of: "/") {
             let directory = String(file[..<slash])
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Directories.create(directory)
             } catch {
-                throw StepFailure(message: "cannot create \(directory): \(error)")
+                throw StepFailure(message: error.description)
             }
             descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
