@@ -92,64 +92,81 @@ extension JSONValue {
 
     /// Writes `value` as a JSON string literal, in UTF-8: `"`, `\\`, `\n`, `\r`, `\t`, `\b` and
     /// `\f` escaped by name, other control characters (and, with `asciiOnly`, everything past
-    /// `~`) as `\uXXXX`; runs of bytes that need no escape are copied at once.
+    /// `~`) as `\uXXXX`, the rest as it is.
     public static func writeString(_ value: String, to out: inout [UInt8], asciiOnly: Bool) {
-        if !asciiOnly {
-            // UTF-8 passes through as it is: one pass over raw memory.
-            var value = value
-            value.withUTF8 { writeUTF8String($0, to: &out) }
+        var value = value
+        value.withUTF8 { writeUTF8String($0, to: &out, asciiOnly: asciiOnly) }
+    }
+
+    /// Writes valid UTF-8 `bytes` as a JSON string literal (see `writeString`), in one pass into
+    /// memory sized for the worst case (every byte becoming six): steps' output goes through here,
+    /// hundreds of megabytes of it for a chatty step.
+    private static func writeUTF8String(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], asciiOnly: Bool) {
+        guard let source = bytes.baseAddress else {
+            out += #""""#.utf8
             return
         }
-        out.append(UInt8(ascii: "\""))
-        // Bytes below 0x7F (and not `"` or `\\`) are written as they are.
-        func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-            var start = 0
-            var index = 0
-            let raw = UnsafeRawBufferPointer(bytes)
-            while index < bytes.count {
-                // Eight bytes at a time while none needs an escape.
-                while index + 8 <= raw.count,
-                    !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self), asciiOnly: true)
-                {
+        let count = bytes.count
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * 6 + 2)
+        defer { buffer.deallocate() }
+        var written = 0
+        /// Writes `\uXXXX` (lower-case hex digits).
+        func escape(_ code: UInt32) {
+            buffer[written] = UInt8(ascii: "\\")
+            buffer[written + 1] = UInt8(ascii: "u")
+            for offset in 0..<4 {
+                let digit = UInt8(truncatingIfNeeded: code >> UInt32(12 - 4 * offset)) & 0xF
+                buffer[written + 2 + offset] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            }
+            written += 6
+        }
+        buffer[written] = UInt8(ascii: "\"")
+        written += 1
+        var index = 0
+        while index < count {
+            // Eight bytes at a time while none needs an escape.
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                if !needsEscape(word, asciiOnly: asciiOnly) {
+                    UnsafeMutableRawPointer(buffer + written).storeBytes(of: word, as: UInt64.self)
+                    written += 8
                     index += 8
-                }
-                guard index < bytes.count else { break }
-                let byte = bytes[index]
-                if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                    index += 1
                     continue
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                if byte < 0x80 {
-                    if let letter = namedEscape(byte) {
-                        out.append(UInt8(ascii: "\\"))
-                        out.append(letter)
-                    } else {
-                        appendEscape(UInt32(byte), to: &out)
-                    }
-                    index += 1
-                } else {
-                    // Not ASCII, escaped: decode the scalar (a String's UTF-8 is valid).
-                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    var scalar = UInt32(byte) & (0x7F >> length)
-                    for offset in 1..<length where index + offset < bytes.count {
-                        scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F)
-                    }
-                    if scalar > 0xFFFF {
-                        let v = scalar - 0x10000
-                        appendEscape(0xD800 + (v >> 10), to: &out)
-                        appendEscape(0xDC00 + (v & 0x3FF), to: &out)
-                    } else {
-                        appendEscape(scalar, to: &out)
-                    }
-                    index += length
-                }
-                start = index
             }
-            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count])) }
+            let byte = source[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && (!asciiOnly || byte < 0x7F) {
+                buffer[written] = byte
+                written += 1
+                index += 1
+            } else if byte < 0x80 {
+                if let letter = namedEscape(byte) {
+                    buffer[written] = UInt8(ascii: "\\")
+                    buffer[written + 1] = letter
+                    written += 2
+                } else {
+                    escape(UInt32(byte))
+                }
+                index += 1
+            } else {
+                // Not ASCII, escaped (asciiOnly): decode the scalar; 2 to 4 bytes become 6 or 12.
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var scalar = UInt32(byte) & (0x7F >> length)
+                for offset in 1..<length where index + offset < count {
+                    scalar = scalar << 6 | UInt32(source[index + offset] & 0x3F)
+                }
+                if scalar > 0xFFFF {
+                    escape(0xD800 + ((scalar - 0x10000) >> 10))
+                    escape(0xDC00 + ((scalar - 0x10000) & 0x3FF))
+                } else {
+                    escape(scalar)
+                }
+                index += length
+            }
         }
-        if value.utf8.withContiguousStorageIfAvailable(write) == nil { Array(value.utf8).withUnsafeBufferPointer(write) }
-        out.append(UInt8(ascii: "\""))
+        buffer[written] = UInt8(ascii: "\"")
+        written += 1
+        out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: written))
     }
 
     /// Whether any of the eight bytes in `word` needs an escape: below 0x20, `"`, `\\`, or (with
@@ -164,59 +181,6 @@ extension JSONValue {
         return found != 0
     }
 
-    /// Writes UTF-8 `bytes` as a JSON string literal, non-ASCII bytes as they are, in one pass
-    /// into memory sized for the worst case (every byte a `\uXXXX`): steps' output goes through
-    /// here, hundreds of megabytes of it for a chatty step.
-    static func writeUTF8String(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard let source = bytes.baseAddress else {
-            out += #""""#.utf8
-            return
-        }
-        let count = bytes.count
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * 6 + 2)
-        defer { buffer.deallocate() }
-        let hex: StaticString = "0123456789abcdef"
-        var written = 0
-        buffer[written] = UInt8(ascii: "\"")
-        written += 1
-        var index = 0
-        while index < count {
-            if index + 8 <= count {
-                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                if !needsEscape(word, asciiOnly: false) {
-                    UnsafeMutableRawPointer(buffer + written).storeBytes(of: word, as: UInt64.self)
-                    written += 8
-                    index += 8
-                    continue
-                }
-            }
-            let byte = source[index]
-            index += 1
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                buffer[written] = byte
-                written += 1
-                continue
-            }
-            buffer[written] = UInt8(ascii: "\\")
-            if let letter = namedEscape(byte) {
-                buffer[written + 1] = letter
-                written += 2
-            } else {
-                hex.withUTF8Buffer { digits in
-                    buffer[written + 1] = UInt8(ascii: "u")
-                    buffer[written + 2] = UInt8(ascii: "0")
-                    buffer[written + 3] = UInt8(ascii: "0")
-                    buffer[written + 4] = digits[Int(byte >> 4)]
-                    buffer[written + 5] = digits[Int(byte & 0xF)]
-                }
-                written += 6
-            }
-        }
-        buffer[written] = UInt8(ascii: "\"")
-        written += 1
-        out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: written))
-    }
-
     /// The letter of a byte's short escape (`n` for a line feed, `"` for a quote), if it has one.
     @inline(__always)
     private static func namedEscape(_ byte: UInt8) -> UInt8? {
@@ -229,15 +193,6 @@ extension JSONValue {
         case 0x08: UInt8(ascii: "b")
         case 0x0C: UInt8(ascii: "f")
         default: nil
-        }
-    }
-
-    /// Appends `\uXXXX` (lower-case hex digits).
-    private static func appendEscape(_ code: UInt32, to out: inout [UInt8]) {
-        out += #"\u"#.utf8
-        for shift in stride(from: 12, through: 0, by: -4) {
-            let digit = UInt8(truncatingIfNeeded: code >> UInt32(shift)) & 0xF
-            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
         }
     }
 
