@@ -22,11 +22,9 @@ RUNS="${RUNS:-20}"
 load_at_start="$(load_average)"
 ensure_hyperfine
 ensure_act
-build_release ci-runner
-RUNNER="$REPO_DIR/.build/release/ci-runner"
+build_runner
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-cold.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+make_work_dir cold
 repo="$work/mlops-app"
 cp -R "$REPO_DIR/examples/mlops-app" "$repo"
 make_git_repo "$repo"

@@ -93,6 +93,18 @@ build_release() {
     (cd "$REPO_DIR" && "$SWIFT" build -c release --product "$1" >&2) || die "release build of $1 failed"
 }
 
+# `build_runner`: builds the release ci-runner; RUNNER is its path.
+build_runner() {
+    build_release ci-runner
+    RUNNER="$REPO_DIR/.build/release/ci-runner"
+}
+
+# `make_work_dir NAME`: a new temp dir in `work`, removed when the script exits.
+make_work_dir() {
+    work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-$1.XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
+}
+
 # `make_git_repo DIR`: commits everything in DIR as the first commit of a new repository.
 make_git_repo() {
     git -C "$1" init -q -b main

@@ -24,11 +24,9 @@ RSS_GOAL_MB=50
 load_at_start="$(load_average)"
 ensure_hyperfine
 ensure_gnu_time
-build_release ci-runner
-RUNNER="$REPO_DIR/.build/release/ci-runner"
+build_runner
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-logs.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+make_work_dir logs
 repo="$work/repo"
 mkdir -p "$repo/.github/workflows"
 for size in "$SIZE" "$SMALL_SIZE"; do

@@ -25,10 +25,9 @@ GOAL_BWRAP=1.3
 load_at_start="$(load_average)"
 ensure_hyperfine
 ensure_act
-build_release ci-runner
-RUNNER="$REPO_DIR/.build/release/ci-runner"
+build_runner
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/ci-bench-steps.XXXXXX")"
+make_work_dir steps
 shm_home=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm_home="$(mktemp -d /dev/shm/ci-bench-steps.XXXXXX)"; fi
 trap 'rm -rf "$work" ${shm_home:+"$shm_home"}' EXIT

@@ -20,13 +20,12 @@ RUNS="${RUNS:-10}"
 TIME_GOAL=0.5
 RSS_GOAL_MB=50
 
-load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_at_start="$(load_average)"
 ensure_actionlint
 ensure_hyperfine
 ensure_gnu_time
-build_release ci-runner
+build_runner
 cd "$REPO_DIR"
-RUNNER=.build/release/ci-runner
 
 mapfile -t files < <(corpus_files)
 [ "${#files[@]}" -gt 0 ] || die "no workflow files in $CORPUS_DIR"
