@@ -134,7 +134,8 @@ public struct Run: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let target = path ?? workflows ?? "."
         // Slow one-time kernel and library work starts now, on other threads, while the
-        // workflows load.
+        // workflows load (libgit2's start began before the arguments were parsed when run from
+        // the command line; prepareLibrary runs once).
         if !(list || dryRun) { SandboxSettings.prepareRun() }
         Repository.prepareLibrary()
         let (files, problems) = WorkflowFiles.discover([target])
