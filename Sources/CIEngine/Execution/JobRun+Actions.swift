@@ -14,14 +14,7 @@ extension JobRun {
         env stepEnv: OrderedDictionary<String, String>,
         context: EvaluationContext, scope: StepScope
     ) async throws(StepFailure) -> StepResult {
-        var with: OrderedDictionary<String, String> = [:]
-        switch uses.with {
-        case .value(let values):
-            for (name, template) in values { with[name] = try evaluateString(template, context) }
-        case .expression(let template):
-            let value = try evaluate(template, context)
-            if case .object(let object) = value { for pair in object.pairs { with[pair.key] = pair.value.stringValue } }
-        }
+        let with = try evaluateMap(uses.with, key: "with", context)
         let reference = uses.reference
         if reference == "." || reference.hasPrefix("./") || reference.hasPrefix("../") {
             let directory = URL(fileURLWithPath: facts.workspace).appendingPathComponent(reference).standardizedFileURL.path

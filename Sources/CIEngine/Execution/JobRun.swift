@@ -129,19 +129,26 @@ final class JobRun: @unchecked Sendable {
         if case .value(let values) = step.env, values.isEmpty { return [:] }
         var base = env
         for (name, value) in scope.inheritedEnv { base[name] = value }
-        let context = self.context(scope, env: base)
-        var own: OrderedDictionary<String, String> = [:]
-        switch step.env {
+        return try evaluateMap(step.env, key: "env", self.context(scope, env: base))
+    }
+
+    /// A map of a step (`env:`, `with:`) in `context`: each template evaluated, or the object
+    /// one expression gives (anything else is an error naming `key`).
+    func evaluateMap(_ setting: Setting<OrderedDictionary<String, String>>, key: String, _ context: EvaluationContext) throws(StepFailure)
+        -> OrderedDictionary<String, String>
+    {
+        var map: OrderedDictionary<String, String> = [:]
+        switch setting {
         case .value(let values):
-            for (name, template) in values { own[name] = try evaluateString(template, context) }
+            for (name, template) in values { map[name] = try evaluateString(template, context) }
         case .expression(let template):
             let value = try evaluate(template, context)
             guard case .object(let object) = value else {
-                throw StepFailure(message: "'env' must evaluate to an object, but is \(value.kindName)")
+                throw StepFailure(message: "'\(key)' must evaluate to an object, but is \(value.kindName)")
             }
-            for pair in object.pairs { own[pair.key] = pair.value.stringValue }
+            for pair in object.pairs { map[pair.key] = pair.value.stringValue }
         }
-        return own
+        return map
     }
 
     /// The env a step sees: the job's (with `GITHUB_ENV` additions), what a composite's caller
