@@ -138,3 +138,55 @@ import Testing
         #expect(throws: Directories.Failure.self) { try Directories.create(scratch.path + "/file/below") }
     }
 }
+
+@Suite struct FileTreeTests {
+    @Test func removeDeletesATreeWithoutFollowingLinksAndAcceptsAMissingPath() throws {
+        let scratch = try TemporaryDirectory()
+        let outside = try scratch.write("outside/keep.txt", "kept")
+        let tree = scratch.path + "/tree"
+        try Directories.create(tree + "/a/b/c")
+        for name in ["a/one", "a/b/two", "a/b/c/three", "top"] { try Files.write(tree + "/" + name, text: name) }
+        // A link to a file and one to a folder outside: removed as links, their targets kept.
+        try FileManager.default.createSymbolicLink(atPath: tree + "/a/file-link", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: tree + "/a/b/dir-link", withDestinationPath: scratch.path + "/outside")
+        try Directories.remove(tree)
+        #expect(!FileManager.default.fileExists(atPath: tree))
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == "kept")
+        try Directories.remove(tree)  // already gone: fine
+        try Files.write(scratch.path + "/file", text: "x")
+        try Directories.remove(scratch.path + "/file")  // a file works too
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/file"))
+    }
+
+    @Test func removeEmptiesAFolderAStepMadeReadOnly() throws {
+        let scratch = try TemporaryDirectory()
+        let tree = scratch.path + "/cache"
+        try Directories.create(tree + "/module/pkg")
+        try Files.write(tree + "/module/pkg/go.mod", text: "module x\n")
+        // As Go's module cache leaves its folders: no write permission.
+        chmod(tree + "/module/pkg", 0o555)
+        chmod(tree + "/module", 0o555)
+        try Directories.remove(tree)
+        #expect(!FileManager.default.fileExists(atPath: tree))
+    }
+
+    @Test func writeCreatesTruncatesAndMakesTheFolderWhenAsked() throws {
+        let scratch = try TemporaryDirectory()
+        let file = scratch.path + "/f.txt"
+        try Files.write(file, text: "a longer first text")
+        try Files.write(file, text: "short")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "short")
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o600 == 0o600 && $0 & 0o7111 == 0 } == true, "rw for the owner, no execute bits")
+        let nested = scratch.path + "/new/folder/f.txt"
+        #expect(throws: Directories.Failure.self) { try Files.write(nested, text: "x") }
+        try Files.write(nested, Array("bytes".utf8), makingDirectory: true)
+        #expect(try String(contentsOfFile: nested, encoding: .utf8) == "bytes")
+        do {
+            try Files.write(scratch.path + "/missing/f.txt", text: "x")
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.description.hasPrefix("cannot create \(scratch.path)/missing/f.txt: No such file or directory"))
+        }
+    }
+}

@@ -82,7 +82,7 @@ struct JobInstanceRunner {
             return finish(key, .failure, started, "Error: cannot prepare the job's directories: \(error)")
         }
         let eventPath = directories.temp + "/_github_workflow/event.json"
-        try? Data(configuration.github.event.serialized(.pretty).utf8).write(to: URL(fileURLWithPath: eventPath))
+        try? Files.write(eventPath, configuration.github.event.serialized(.pretty).utf8)
         let facts = JobFacts(
             configuration: configuration, workflow: workflowRunner.workflow, jobID: id, workspace: directories.workspace,
             temp: directories.temp, toolCache: directories.toolCache, home: directories.home, eventPath: eventPath, runnerName: "ci-runner",
@@ -150,11 +150,11 @@ struct JobInstanceRunner {
         if !run.summaries.isEmpty { try? Directories.create(configuration.runDirectory + "/summaries") }
         for (index, summary) in run.summaries.enumerated() {
             let file = configuration.runDirectory + "/summaries/\(slug)-\(index + 1).md"
-            try? Data(summary.utf8).write(to: URL(fileURLWithPath: file))
+            try? Files.write(file, summary.utf8)
         }
 
         directories.removeCommands()
-        if !configuration.keepJobDirectories { try? FileManager.default.removeItem(atPath: directories.root) }
+        if !configuration.keepJobDirectories { try? Directories.remove(directories.root) }
 
         var result: Conclusion = run.status == .failure ? .failure : .success
         var message: String?

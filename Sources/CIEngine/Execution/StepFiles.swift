@@ -25,34 +25,21 @@ struct StepFiles {
         path = "\(directory)/add_path_\(id)"
         state = "\(directory)/save_state_\(id)"
         summary = "\(directory)/step_summary_\(id)"
-        for file in [env, output, path, state, summary] { try Self.write(file, []) }
+        for file in paths { try Self.write(file, []) }
     }
 
     /// Creates `file` with `bytes` in one open and write (no temporary file and rename, which
     /// cost a second inode per step). Creates its directory when a step has removed it.
     static func write(_ file: String, _ bytes: [UInt8]) throws(StepFailure) {
-        var descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if descriptor < 0, errno == ENOENT, let slash = file.lastIndex(of: "/") {
-            let directory = String(file[..<slash])
-            do {
-                try Directories.create(directory)
-            } catch {
-                throw StepFailure(message: error.description)
-            }
-            descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        }
-        guard descriptor >= 0 else { throw StepFailure(message: "cannot create \(file): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + written }, bytes.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw StepFailure(message: "cannot write \(file): \(String(cString: strerror(errno)))")
-            }
-            written += count
+        do {
+            try Files.write(file, bytes, makingDirectory: true)
+        } catch {
+            throw StepFailure(message: error.description)
         }
     }
+
+    /// The files' paths.
+    var paths: [String] { [env, output, path, state, summary] }
 
     /// The variables that name the files.
     var variables: [(String, String)] {

@@ -40,14 +40,14 @@ struct JobDirectories {
 
     /// Removes the folder of scripts and command files (it is in memory, whatever `--keep` says).
     func removeCommands() {
-        if commands.hasPrefix("/dev/shm/") { try? FileManager.default.removeItem(atPath: commands) }
+        if commands.hasPrefix("/dev/shm/") { try? Directories.remove(commands) }
     }
 
     /// Removes `/dev/shm/ci-runner-<pid>-…` folders whose runner is gone (killed before it could).
     static func removeStaleCommandFolders() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? [] where name.hasPrefix("ci-runner-") {
             guard let pid = Int32(name.dropFirst("ci-runner-".count).prefix { $0.isNumber }), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: "/dev/shm/" + name) }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? Directories.remove("/dev/shm/" + name) }
         }
     }
 
