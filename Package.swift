@@ -8,8 +8,12 @@ let fuzzing = Context.environment["CI_RUNNER_FUZZ"] != nil
 var targets: [Target] = [
     .target(name: "CIBasics"),
     .target(name: "CIYAML", dependencies: ["CIBasics"]),
-    .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-    .target(name: "CIGit", dependencies: ["CLibGit2"]),
+    // libgit2 (headers from libgit2-dev) is opened with dlopen on first use, not linked: see
+    // Sources/CLibGit2/shim.h. So no `pkgConfig: "libgit2"` here, whose `-lgit2` would load
+    // the library and its 18 dependencies into every process at start (~2 ms each; the
+    // sandbox agent and `validate` never use git). libgit2's pkg-config gives no -I flags.
+    .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", providers: [.apt(["libgit2-dev"])]),
+    .target(name: "CIGit", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "CSpawn"),
     .target(name: "CISandbox", dependencies: ["CIBasics", "CSpawn"]),
     .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),

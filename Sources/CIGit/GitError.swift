@@ -18,6 +18,8 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "not-found")
         /// Any other libgit2 failure.
         public static let failed = Code(rawValue: "failed")
+        /// libgit2 itself could not be loaded.
+        public static let libraryMissing = Code(rawValue: "library-missing")
     }
 
     /// The kind of failure.
@@ -32,7 +34,7 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The error for a failed call that returned `result`, with libgit2's last error message.
     static func from(_ result: Int32, call: String) -> GitError {
-        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(result)"
+        let message = ci_git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(result)"
         let code: Code
         switch result {
         case GIT_ENOTFOUND.rawValue: code = call.hasPrefix("git_repository_open") ? .notARepository : .notFound
@@ -49,15 +51,26 @@ func check(_ result: Int32, _ call: String) throws(GitError) {
     if result < 0 { throw GitError.from(result, call: call) }
 }
 
-/// libgit2's global state: initialised once, for the life of the process.
+/// libgit2's global state: loaded (see CLibGit2/shim.h) and initialised once, for the life of the
+/// process.
 enum GitLibrary {
-    private static let initialized: Bool = {
-        git_libgit2_init()
-        return true
+    private static let loaded: GitError? = {
+        var message: UnsafePointer<CChar>?
+        guard ci_git_load(&message) != nil else {
+            let reason = message.map { String(cString: $0) } ?? "not found"
+            return GitError(
+                code: .libraryMissing, call: "dlopen",
+                message:
+                    "cannot load \(String(cString: ci_git_library_name())) (install libgit2, e.g. apt-get install libgit2-1.5): \(reason)")
+        }
+        let result = ci_git_libgit2_init()
+        return result < 0 ? GitError.from(result, call: "git_libgit2_init") : nil
     }()
 
-    /// Makes sure `git_libgit2_init` has run.
-    static func ensureInitialized() { _ = initialized }
+    /// Makes sure libgit2 is loaded and `git_libgit2_init` has run; throws when it cannot be.
+    static func ensureInitialized() throws(GitError) {
+        if let loaded { throw loaded }
+    }
 }
 
 /// Whether `prepareLibrary` has started its thread.
@@ -69,7 +82,7 @@ extension Repository {
     public static func prepareLibrary() {
         // Once per process: a second call would only start a thread with nothing to do.
         guard preparing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-        let thread = Thread { GitLibrary.ensureInitialized() }
+        let thread = Thread { try? GitLibrary.ensureInitialized() }
         thread.stackSize = 1 << 18
         thread.start()
     }

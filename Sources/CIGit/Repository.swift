@@ -9,18 +9,18 @@ public final class Repository {
 
     /// Opens the repository that contains `path` (searching parent directories).
     public init(discovering path: String) throws(GitError) {
-        GitLibrary.ensureInitialized()
+        try GitLibrary.ensureInitialized()
         var pointer: OpaquePointer?
-        try check(git_repository_open_ext(&pointer, path, 0, nil), "git_repository_open_ext")
+        try check(ci_git_repository_open_ext(&pointer, path, 0, nil), "git_repository_open_ext")
         guard let pointer else { throw GitError(code: .failed, call: "git_repository_open_ext", message: "no repository") }
         handle = pointer
     }
 
-    deinit { git_repository_free(handle) }
+    deinit { ci_git_repository_free(handle) }
 
     /// The working tree's root, without a trailing slash; nil for a bare repository.
     public var workingDirectory: String? {
-        guard let path = git_repository_workdir(handle) else { return nil }
+        guard let path = ci_git_repository_workdir(handle) else { return nil }
         let text = String(cString: path)
         return text.count > 1 && text.hasSuffix("/") ? String(text.dropLast()) : text
     }
@@ -28,26 +28,27 @@ public final class Repository {
     /// HEAD: the reference it names (`refs/heads/main`, or nil when detached) and the commit.
     public func head() throws(GitError) -> Head {
         var reference: OpaquePointer?
-        try check(git_repository_head(&reference, handle), "git_repository_head")
-        defer { git_reference_free(reference) }
-        guard let reference, let oid = git_reference_target(reference) else {
+        try check(ci_git_repository_head(&reference, handle), "git_repository_head")
+        defer { ci_git_reference_free(reference) }
+        guard let reference, let oid = ci_git_reference_target(reference) else {
             throw GitError(code: .failed, call: "git_reference_target", message: "HEAD has no target")
         }
-        let detached = git_repository_head_detached(handle) == 1
-        let name = detached ? nil : git_reference_name(reference).map { String(cString: $0) }
+        let detached = ci_git_repository_head_detached(handle) == 1
+        let name = detached ? nil : ci_git_reference_name(reference).map { String(cString: $0) }
         return Head(reference: name, commit: try commit(oid))
     }
 
     /// The commit with id `oid`.
     private func commit(_ oid: UnsafePointer<git_oid>) throws(GitError) -> Commit {
         var pointer: OpaquePointer?
-        try check(git_commit_lookup(&pointer, handle, oid), "git_commit_lookup")
-        defer { git_commit_free(pointer) }
+        try check(ci_git_commit_lookup(&pointer, handle, oid), "git_commit_lookup")
+        defer { ci_git_commit_free(pointer) }
         guard let pointer else { throw GitError(code: .notFound, call: "git_commit_lookup", message: "no commit") }
-        let author = git_commit_author(pointer).map(Signature.init) ?? Signature(name: "", email: "", time: 0, offsetMinutes: 0)
-        let committer = git_commit_committer(pointer).map(Signature.init) ?? author
+        let author = ci_git_commit_author(pointer).map(Signature.init) ?? Signature(name: "", email: "", time: 0, offsetMinutes: 0)
+        let committer = ci_git_commit_committer(pointer).map(Signature.init) ?? author
         return Commit(
-            sha: Self.hex(oid), message: git_commit_message(pointer).map { String(cString: $0) } ?? "", author: author, committer: committer
+            sha: Self.hex(oid), message: ci_git_commit_message(pointer).map { String(cString: $0) } ?? "", author: author,
+            committer: committer
         )
     }
 
@@ -55,10 +56,10 @@ public final class Repository {
     /// rewriting), or nil when there is no such remote.
     public func remoteURL(_ name: String = "origin") -> String? {
         var config: OpaquePointer?
-        guard git_repository_config_snapshot(&config, handle) == 0, let config else { return nil }
-        defer { git_config_free(config) }
+        guard ci_git_repository_config_snapshot(&config, handle) == 0, let config else { return nil }
+        defer { ci_git_config_free(config) }
         var value: UnsafePointer<CChar>?
-        guard git_config_get_string(&value, config, "remote.\(name).url") == 0, let value else { return nil }
+        guard ci_git_config_get_string(&value, config, "remote.\(name).url") == 0, let value else { return nil }
         return String(cString: value)
     }
 
@@ -68,10 +69,10 @@ public final class Repository {
     public func workingTreeFiles() throws(GitError) -> [String] {
         var files = Set<String>()
         var index: OpaquePointer?
-        try check(git_repository_index(&index, handle), "git_repository_index")
-        defer { git_index_free(index) }
-        for position in 0..<git_index_entrycount(index) {
-            if let entry = git_index_get_byindex(index, position), let path = entry.pointee.path {
+        try check(ci_git_repository_index(&index, handle), "git_repository_index")
+        defer { ci_git_index_free(index) }
+        for position in 0..<ci_git_index_entrycount(index) {
+            if let entry = ci_git_index_get_byindex(index, position), let path = entry.pointee.path {
                 // Skip gitlinks (submodules): mode 0160000.
                 if entry.pointee.mode & 0o170000 != 0o160000 { files.insert(String(cString: path)) }
             }
@@ -80,10 +81,10 @@ public final class Repository {
         options.show = GIT_STATUS_SHOW_WORKDIR_ONLY
         options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
         var list: OpaquePointer?
-        try check(git_status_list_new(&list, handle, &options), "git_status_list_new")
-        defer { git_status_list_free(list) }
-        for position in 0..<git_status_list_entrycount(list) {
-            guard let entry = git_status_byindex(list, position), let delta = entry.pointee.index_to_workdir else { continue }
+        try check(ci_git_status_list_new(&list, handle, &options), "git_status_list_new")
+        defer { ci_git_status_list_free(list) }
+        for position in 0..<ci_git_status_list_entrycount(list) {
+            guard let entry = ci_git_status_byindex(list, position), let delta = entry.pointee.index_to_workdir else { continue }
             let status = entry.pointee.status.rawValue
             if status & GIT_STATUS_WT_NEW.rawValue != 0, let path = delta.pointee.new_file.path {
                 files.insert(String(cString: path))
@@ -97,7 +98,7 @@ public final class Repository {
 
     static func hex(_ oid: UnsafePointer<git_oid>) -> String {
         var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, buffer.count, oid)
+        ci_git_oid_tostr(&buffer, buffer.count, oid)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

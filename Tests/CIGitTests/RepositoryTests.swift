@@ -98,3 +98,23 @@ import Testing
         }
     }
 }
+
+/// libgit2 is loaded when first used, not when a process starts.
+@Suite struct LibraryLoadingTests {
+    @Test func aProcessThatDoesNotUseGitNeverLoadsLibgit2() throws {
+        try #require(Binary.isBuilt, "build ci-runner first")
+        // The dynamic loader lists every library it loads.
+        let version = try Binary.run(["--version"], environment: ["LD_DEBUG": "libs"])
+        #expect(version.status == 0)
+        #expect(version.error.contains("libc.so"), "LD_DEBUG lists the libraries")
+        #expect(!version.error.contains("libgit2"))
+        // `run -l` reads the repository, and loads it then.
+        let fixture = try GitFixture()
+        try fixture.write(
+            ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")
+        _ = try fixture.commit("workflow")
+        let list = try Binary.run(["run", "-l"], in: fixture.path, environment: ["LD_DEBUG": "libs"])
+        #expect(list.status == 0, "\(list.output)")
+        #expect(list.error.contains("libgit2.so"))
+    }
+}
