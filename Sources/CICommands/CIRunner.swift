@@ -28,8 +28,14 @@ public struct CIRunner: AsyncParsableCommand {
     /// after starting what `run` needs first.
     public static func beforeParsing(_ arguments: [String]) -> Int32? {
         // `run` reads the repository through libgit2, whose start (parsing the system's CA
-        // certificates) then overlaps the argument parser's.
-        if arguments.count > 1, arguments[1] == Run.configuration.commandName { Repository.prepareLibrary() }
+        // certificates) then overlaps the argument parser's, as does the kernel's part of the
+        // first job's cgroup.
+        if arguments.count > 1, arguments[1] == Run.configuration.commandName {
+            Repository.prepareLibrary()
+            if !arguments.contains(where: { ["-n", "--dry-run", "-l", "--list", "-h", "--help"].contains($0) }) {
+                SandboxSettings.prepareRun()
+            }
+        }
         guard arguments.count == 2, arguments[1] == SandboxAgentCommand.configuration.commandName else { return nil }
         return SandboxAgent.serve(socket: 3)
     }

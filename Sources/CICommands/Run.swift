@@ -242,6 +242,7 @@ public struct Run: AsyncParsableCommand {
         }
 
         var worst = Status.success
+        defer { SandboxSettings.finishRun() }
         for workflow in selected {
             let status = await runWorkflow(
                 workflow, repository: repository, event: eventName, payload: payload, data: data, matrixFilter: matrixFilter,

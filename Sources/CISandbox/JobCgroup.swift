@@ -36,17 +36,42 @@ public final class JobCgroup: Sendable {
     }
 
     /// Creates `ci-runner/<name>-<pid>-<random>` below this process's own cgroup in each writable hierarchy, with
-    /// `pids` and `memory` limits where the controllers exist. Returns nil when no hierarchy can
-    /// be written.
+    /// `pids` and `memory` limits where the controllers exist (or takes the set `prepare` made
+    /// ahead, named `job-<pid>-<random>`). Returns nil when no hierarchy can be written.
     public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?, root: String = "/sys/fs/cgroup") -> JobCgroup? {
+        let directories = (root == defaultRoot ? prepared.take() : nil) ?? makeDirectories(name: name, root: root)
+        guard !directories.isEmpty else { return nil }
+        var notes: [String] = []
+        for directory in directories {
+            let controllers =
+                directory.version == 2
+                ? (try? String(contentsOfFile: directory.path + "/cgroup.controllers", encoding: .utf8)) ?? "" : directory.controller
+            if let pidsLimit, controllers.contains("pids"), Self.write("\(pidsLimit)", to: directory.path + "/pids.max") {
+                notes.append("pids.max \(pidsLimit)")
+            }
+            if let memoryLimit, controllers.contains("memory") {
+                let v2 = directory.version == 2
+                if Self.write("\(memoryLimit)", to: directory.path + (v2 ? "/memory.max" : "/memory.limit_in_bytes")) {
+                    notes.append((v2 ? "memory.max " : "memory ") + Self.describe(memoryLimit))
+                }
+            }
+        }
+        let kinds = directories.map { $0.version == 2 ? "v2" : "v1 \($0.controller)" }.joined(separator: ", ")
+        return JobCgroup(
+            directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+    }
+
+    static let defaultRoot = "/sys/fs/cgroup"
+
+    /// Makes the job's directory in each writable hierarchy (v2 first, then v1's pids, memory and
+    /// freezer), without limits.
+    private static func makeDirectories(name: String, root: String) -> [Directory] {
         let own = ownCgroups
         // Unique per process and call: concurrent runners (and runs) never share a cgroup.
         let safeName =
             String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(64)) + "-\(getpid())-"
             + String(UUID().uuidString.prefix(8)).lowercased()
         var directories: [Directory] = []
-        var notes: [String] = []
-
         // cgroup v2: /sys/fs/cgroup itself, or /sys/fs/cgroup/unified in hybrid mode.
         for mount in [root, root + "/unified"] where FileManager.default.fileExists(atPath: mount + "/cgroup.controllers") {
             let parent = mount + (own[""] ?? "/").trimmingSuffix("/")
@@ -56,13 +81,6 @@ public final class JobCgroup: Sendable {
             // (which fails below a cgroup that holds processes, except at the root).
             Self.write("+pids +memory", to: parent + "/cgroup.subtree_control")
             Self.write("+pids +memory", to: parent + "/ci-runner/cgroup.subtree_control")
-            let controllers = (try? String(contentsOfFile: path + "/cgroup.controllers", encoding: .utf8)) ?? ""
-            if let pidsLimit, controllers.contains("pids"), Self.write("\(pidsLimit)", to: path + "/pids.max") {
-                notes.append("pids.max \(pidsLimit)")
-            }
-            if let memoryLimit, controllers.contains("memory"), Self.write("\(memoryLimit)", to: path + "/memory.max") {
-                notes.append("memory.max \(Self.describe(memoryLimit))")
-            }
             directories.append(Directory(path: path, version: 2, controller: ""))
             break
         }
@@ -72,18 +90,51 @@ public final class JobCgroup: Sendable {
             guard FileManager.default.fileExists(atPath: mount + "/cgroup.procs"), let base = own[controller] else { continue }
             let path = mount + base.trimmingSuffix("/") + "/ci-runner/" + safeName
             guard Self.makeDirectory(path) else { continue }
-            if controller == "pids", let pidsLimit, Self.write("\(pidsLimit)", to: path + "/pids.max") {
-                notes.append("pids.max \(pidsLimit)")
-            }
-            if controller == "memory", let memoryLimit, Self.write("\(memoryLimit)", to: path + "/memory.limit_in_bytes") {
-                notes.append("memory \(Self.describe(memoryLimit))")
-            }
             directories.append(Directory(path: path, version: 1, controller: controller))
         }
-        guard !directories.isEmpty else { return nil }
-        let kinds = directories.map { $0.version == 2 ? "v2" : "v1 \($0.controller)" }.joined(separator: ", ")
-        return JobCgroup(
-            directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+        return directories
+    }
+
+    /// The directories `prepare` made for the first job, until a job takes them.
+    private static let prepared = Prepared()
+
+    /// One set of job directories made ahead, handed to the first `create` (which waits for it
+    /// when it is still being made).
+    private final class Prepared: Sendable {
+        private let state = Mutex<(started: Bool, directories: [Directory]?, done: Bool)>((false, nil, false))
+        private let made = DispatchSemaphore(value: 0)
+
+        /// Starts making the set; false when it was started before.
+        func start() -> Bool {
+            state.withLock { value in
+                if value.started { return false }
+                value.started = true
+                return true
+            }
+        }
+
+        func finish(_ directories: [Directory]) {
+            state.withLock { $0.directories = directories.isEmpty ? nil : directories }
+            made.signal()
+        }
+
+        /// The set, once; nil when none was started or it was taken.
+        func take() -> [Directory]? {
+            let started = state.withLock { value in value.started && !value.done }
+            guard started else { return nil }
+            made.wait()
+            made.signal()  // for a later `take` or `discard`, which find it gone
+            return state.withLock { value in
+                value.done = true
+                defer { value.directories = nil }
+                return value.directories
+            }
+        }
+    }
+
+    /// Removes the set `prepare` made when no job took it.
+    public static func discardPrepared() {
+        for directory in prepared.take() ?? [] { rmdir(directory.path) }
     }
 
     /// This process's cgroup in each hierarchy: controller (or "" for v2) → path. Read once: the
@@ -117,7 +168,12 @@ public final class JobCgroup: Sendable {
     /// gone left behind (`removeStale`).
     public static func primeMigrationLock(root: String = "/sys/fs/cgroup", sweeping: Bool = false) {
         guard let file = ownDirectories(root: root).map({ $0 + "/cgroup.procs" }).first(where: { access($0, W_OK) == 0 }) else { return }
+        // With the sweep, once per run: the first job's directories are made first, while nothing
+        // holds the cgroup lock (a mkdir waits for the lock the write below holds for its grace
+        // period); the first job then takes them without waiting.
+        let preparing = sweeping && root == defaultRoot && prepared.start()
         let thread = Thread {
+            if preparing { prepared.finish(makeDirectories(name: "job", root: root)) }
             Self.write("0", to: file)
             if sweeping { removeStale(root: root) }
         }

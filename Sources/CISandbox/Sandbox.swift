@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -76,8 +77,16 @@ public struct SandboxSettings: Sendable {
 
     /// Starts, in the background, the slow kernel work that the first job's session would
     /// otherwise wait for, and the removal of cgroups that killed runners left; call it as a run
-    /// starts.
-    public static func prepareRun() { JobCgroup.primeMigrationLock(sweeping: true) }
+    /// starts (as early as possible: the kernel's part takes 3-30 ms here). Once per process.
+    public static func prepareRun() {
+        guard !runPrepared.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        JobCgroup.primeMigrationLock(sweeping: true)
+    }
+
+    private static let runPrepared = Atomic<Bool>(false)
+
+    /// Undoes what `prepareRun` made ahead and no job used; call it as a run ends.
+    public static func finishRun() { JobCgroup.discardPrepared() }
 
     /// Starts what a job's session needs ahead of time, in the background; call it when the job
     /// starts, before its directories are prepared.

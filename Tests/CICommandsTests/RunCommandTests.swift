@@ -110,6 +110,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/home/runs/1"))
     }
 
+    /// A run makes the first job's cgroup ahead, while it starts; when no job takes it (here the
+    /// only job asks for a runner this host is not), it is removed as the run ends.
+    @Test func aRunLeavesNoCgroupBehindWhenNoJobUsesIt() throws {
+        try #require(Binary.isBuilt)
+        let git = try GitFixture()
+        try git.write(".github/workflows/w.yml", "on: push\njobs:\n  win:\n    runs-on: windows-latest\n    steps:\n      - run: echo no\n")
+        try git.commit("workflow")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["run", "--sandbox", "none"]
+        process.currentDirectoryURL = URL(fileURLWithPath: git.path)
+        process.environment = ["PATH": "/usr/bin:/bin", "CI_RUNNER_HOME": git.path + "/home"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let marker = "-\(process.processIdentifier)-"
+        // The runner's cgroups are this process's: each hierarchy's `ci-runner` folder below them.
+        var left: [String] = []
+        for line in try String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let mounts =
+                fields[0] == "0"
+                ? ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"] : fields[1].split(separator: ",").map { "/sys/fs/cgroup/\($0)" }
+            for mount in mounts {
+                let folder = mount + (fields[2] == "/" ? "" : String(fields[2])) + "/ci-runner"
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(marker) {
+                    left.append(folder + "/" + name)
+                }
+            }
+        }
+        #expect(left.isEmpty, "cgroups of the finished run: \(left)")
+    }
+
     @Test func jsonIsOneEventPerLine() throws {
         try #require(Binary.isBuilt)
         let directory = try Self.repository().directory
