@@ -107,15 +107,9 @@ public final class BubblewrapJobSession: JobSession {
         let pid: pid_t
         do {
             defer { Glibc.close(pair[1]) }  // only the agent keeps its end, so its exit ends the stream
-            let output = log >= 0 ? log : 2
-            let agentEnd = pair[1]
-            if let cgroup {
-                pid = try cgroup.withProcsFiles { files throws(SpawnError) in
-                    try ChildProcess.start(spec, output: output, cgroups: files, pass: agentEnd)
-                }
-            } else {
-                pid = try ChildProcess.start(spec, output: output, pass: agentEnd)
-            }
+            // Outside the job's cgroup: the agent joins it (below), so that bwrap starts without
+            // waiting for the kernel's cgroup lock.
+            pid = try ChildProcess.start(spec, output: log >= 0 ? log : 2, pass: pair[1])
         } catch {
             Glibc.close(pair[0])
             return .failure(error)
@@ -126,6 +120,19 @@ public final class BubblewrapJobSession: JobSession {
             _ = ci_wait(pid)
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             return .failure(SpawnError(executable: bubblewrap, message: "the sandbox did not start: " + (log.isEmpty ? "no message" : log)))
+        }
+        // The agent joins the cgroup before it reads the first step: its steps are born in it.
+        let joinError =
+            (try? cgroup?.withProcsFiles { files in
+                files.lazy.map { AgentMessage.send(.object([("op", .string("join"))]), on: pair[0], descriptor: $0) }.first { $0 != 0 }
+            }) ?? nil
+        if let joinError {
+            Glibc.close(pair[0])
+            _ = ci_wait(pid)
+            return .failure(
+                SpawnError(
+                    executable: bubblewrap, message: "cannot hand the job's cgroup to the sandbox: \(String(cString: strerror(joinError)))")
+            )
         }
         state.withLock {
             $0.socket = pair[0]

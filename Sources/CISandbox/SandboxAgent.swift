@@ -13,7 +13,10 @@ import Synchronization
 /// Runner → agent: `{"op":"run","id":N,"executable":…,"arguments":[…],"environment":{…},
 /// "directory":…,"limits":[[resource,value],…]}` with the write end of the step's output pipe
 /// attached (SCM_RIGHTS), or `{"op":"run","id":N,"file":PATH}` when the request is too large for
-/// one message (the agent reads and deletes the file); `{"op":"signal","id":N,"signal":S}`.
+/// one message (the agent reads and deletes the file); `{"op":"signal","id":N,"signal":S}`;
+/// `{"op":"join"}` with a `cgroup.procs` file of the job's cgroup attached, which the agent joins
+/// (before the first step: bwrap starts outside the cgroup, so that it need not wait for the
+/// kernel's cgroup lock, and the agent's steps are born in it).
 /// Agent → runner: `{"op":"ready"}` once, then `{"op":"exited","id":N,"status":S}` or
 /// `{"op":"failed","id":N,"message":…}` per step.
 enum AgentMessage {
@@ -106,6 +109,9 @@ public enum SandboxAgent {
     /// Serves the runner on `socket` until it closes; returns the exit status for the process.
     public static func serve(socket: Int32) -> Int32 {
         var running: [Running] = []
+        // Why the agent could not join the job's cgroup: every step then fails with it, rather
+        // than run without the job's limits.
+        var joinFailure: String?
         AgentMessage.send(.object([("op", .string("ready"))]), on: socket)
         var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
         serving: while true {
@@ -123,8 +129,20 @@ public enum SandboxAgent {
             guard let (message, descriptor) = AgentMessage.receive(on: socket, buffer: &buffer) else { break serving }
             let id = Int(message["id"]?.numberValue ?? -1)
             switch message["op"]?.stringValue {
+            case "join":
+                guard descriptor >= 0 else { break }
+                if write(descriptor, "0", 1) != 1, joinFailure == nil {
+                    joinFailure = "the sandbox cannot join the job's cgroup: \(String(cString: strerror(errno)))"
+                }
+                close(descriptor)
             case "run":
-                if let step = start(message, descriptor: descriptor, id: id, socket: socket) { running.append(step) }
+                if let joinFailure {
+                    if descriptor >= 0 { close(descriptor) }
+                    AgentMessage.send(
+                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string(joinFailure))]), on: socket)
+                } else if let step = start(message, descriptor: descriptor, id: id, socket: socket) {
+                    running.append(step)
+                }
             case "signal":
                 if let step = running.first(where: { $0.id == id }), let signal = message["signal"]?.numberValue {
                     _ = ci_kill_group(step.pid, Int32(signal))

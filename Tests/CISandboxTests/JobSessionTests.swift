@@ -162,6 +162,25 @@ import Testing
         #expect(!open.contains("--unshare-net") && !open.contains("/dev/null"))
     }
 
+    /// bwrap starts outside the job's cgroup (so it need not wait for the kernel's cgroup lock);
+    /// the agent joins it before the first step, so every step is born in it.
+    @Test func aSandboxsStepsAreBornInTheJobsCgroup() async throws {
+        try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
+        guard let probe = JobCgroup.create(name: "probe", pidsLimit: nil, memoryLimit: nil) else { return }  // no writable cgroup
+        await probe.remove()
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "joined")
+        let session = try Self.session("bwrap", paths)
+        let (status, output) = try await Self.run(session, "cat /proc/self/cgroup", in: paths)
+        await session.close()
+        #expect(status == 0, "\(output)")
+        let lines = output.split(separator: "\n")
+        // Inside the sandbox's cgroup namespace the job's cgroup shows below the runner's own.
+        let pidsLine = lines.first { $0.contains(":pids:") || $0.hasPrefix("0::") }
+        #expect(pidsLine?.contains("/ci-runner/") == true && pidsLine?.contains("-\(getpid())-") == true, "\(output)")
+        #expect(lines.filter { $0.contains("/ci-runner/") }.count == probe.paths.count, "in every hierarchy: \(output)")
+    }
+
     @Test func cgroupsLimitAndKillAJobsProcesses() async throws {
         let scratch = try TemporaryDirectory()
         let paths = try Self.paths(scratch, "cgroup")
