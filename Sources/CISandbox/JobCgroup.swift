@@ -237,17 +237,19 @@ public final class JobCgroup: Sendable {
     public func killAll() async {
         for directory in directories where directory.version == 2 { _ = Self.write("1", to: directory.path + "/cgroup.kill") }
         let freezer = directories.first { $0.controller == "freezer" }
-        var pause = 1  // milliseconds, doubling up to 50: exiting processes leave the list soon
+        // Microseconds, doubling up to 50 ms: exiting processes leave the list within a fraction
+        // of a millisecond (a sandbox's, as its namespace ends), so the first looks come soon.
+        var pause = 100
         var waited = 0
-        while waited < 3000 {
+        while waited < 3_000_000 {
             let members = processes
             if members.isEmpty { return }
             if let freezer { _ = Self.write("FROZEN", to: freezer.path + "/freezer.state") }
             for pid in members { kill(pid, SIGKILL) }
             if let freezer { _ = Self.write("THAWED", to: freezer.path + "/freezer.state") }
-            try? await Task.sleep(for: .milliseconds(pause))
+            try? await Task.sleep(for: .microseconds(pause))
             waited += pause
-            pause = min(pause * 2, 50)
+            pause = min(pause * 2, 50_000)
         }
     }
 
