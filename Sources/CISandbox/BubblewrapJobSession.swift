@@ -37,13 +37,17 @@ public final class BubblewrapJobSession: JobSession {
         var pending: [Int: Pending] = [:]
         var ended = false
         var closed = false
+        /// Whether the session's thread has been started.
+        var launching = false
     }
     private let state = Mutex(State())
+    /// Signalled once bwrap's start has succeeded or failed (and again by each waiter).
+    private let launched = DispatchSemaphore(value: 0)
     /// Signalled when the session closes: the thread that started bwrap waits for it (bwrap's
     /// `--die-with-parent` follows that thread).
     private let closing = DispatchSemaphore(value: 0)
 
-    /// Creates a session; nothing starts until the first step.
+    /// Creates a session; nothing starts until `prepare` or the first step.
     public init(
         bubblewrap: String, policy: SandboxPolicy, agentCommand: [String], logFile: String,
         trackingID: String = "ci-runner_" + UUID().uuidString.lowercased(), cgroup: JobCgroup? = nil
@@ -71,26 +75,28 @@ public final class BubblewrapJobSession: JobSession {
     /// session's own thread, which then waits for as long as the session lives. The agent's
     /// reports are read by each step as it waits for its own.
     private func start() throws(SpawnError) -> Int32 {
+        prepare()
+        launched.wait()
+        launched.signal()  // for the next step, which finds the socket at once
         if let socket = state.withLock({ $0.socket >= 0 ? $0.socket : nil }) { return socket }
-        if let error = state.withLock({ $0.startError }) { throw SpawnError(executable: bubblewrap, message: error) }
-        let outcome = Mutex<Result<Int32, SpawnError>?>(nil)
-        let started = DispatchSemaphore(value: 0)
+        throw SpawnError(executable: bubblewrap, message: state.withLock { $0.startError } ?? "the sandbox did not start")
+    }
+
+    /// Starts bwrap and the agent on the session's thread, without waiting for them.
+    public func prepare() {
+        let first = state.withLock { value in
+            defer { value.launching = true }
+            return !value.launching
+        }
+        guard first else { return }
         let thread = Thread { [self] in
             let result = self.launch()
-            outcome.withLock { $0 = result }
-            started.signal()
+            if case .failure(let error) = result { state.withLock { $0.startError = error.message } }
+            launched.signal()
             if case .success = result { self.closing.wait() }
         }
         thread.stackSize = 512 << 10
         thread.start()
-        started.wait()
-        switch outcome.withLock({ $0 }) {
-        case .success(let socket)?: return socket
-        case .failure(let error)?:
-            state.withLock { $0.startError = error.message }
-            throw error
-        case nil: throw SpawnError(executable: bubblewrap, message: "the sandbox did not start")
-        }
     }
 
     /// Spawns bwrap with the agent and waits for `ready`; returns the runner's end of the socket.
@@ -266,6 +272,17 @@ public final class BubblewrapJobSession: JobSession {
 
     /// Ends the agent and with it the sandbox, then empties the cgroup.
     public func close() async {
+        // A sandbox still starting (prepared, no step yet) is waited for, then ended like any.
+        if state.withLock({ $0.launching }) {
+            if launched.wait(timeout: .now()) == .success {
+                launched.signal()
+            } else {
+                await HostJobSession.onNewThread { [launched] in
+                    launched.wait()
+                    launched.signal()
+                }
+            }
+        }
         let (socket, pid) = state.withLock { value -> (Int32, pid_t) in
             guard !value.closed else { return (-1, 0) }
             value.closed = true

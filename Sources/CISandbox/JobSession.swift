@@ -90,9 +90,15 @@ public protocol JobSession: Sendable {
     func close() async
     /// What isolates the job, for its log (`process groups`, `bubblewrap …`, the cgroup's limits).
     var summary: String { get }
+    /// Starts, in the background, what the first step would otherwise wait for (a sandbox), so
+    /// that it overlaps the job's other preparation. Optional: `run` starts it when needed.
+    func prepare()
 }
 
 extension JobSession {
+    /// Nothing to start ahead.
+    public func prepare() {}
+
     /// Runs one process, with nothing to do while it starts.
     public func run(_ spec: ProcessSpec, control: ProcessControl, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void)
         async throws(SpawnError) -> Int32

@@ -1,3 +1,4 @@
+import CIBasics
 import CISandbox
 import CITestSupport
 import Foundation
@@ -179,6 +180,30 @@ import Testing
         let pidsLine = lines.first { $0.contains(":pids:") || $0.hasPrefix("0::") }
         #expect(pidsLine?.contains("/ci-runner/") == true && pidsLine?.contains("-\(getpid())-") == true, "\(output)")
         #expect(lines.filter { $0.contains("/ci-runner/") }.count == probe.paths.count, "in every hierarchy: \(output)")
+    }
+
+    /// A sandbox starts when the session is prepared, before the workspace is filled: files
+    /// copied in afterwards are there for the first step; a prepared sandbox that runs no step
+    /// ends with the session.
+    @Test func aPreparedSandboxSeesLaterFilesAndEndsWithTheSession() async throws {
+        try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "prepared")
+        let session = try Self.session("bwrap", paths)
+        session.prepare()
+        try Files.write(paths.workspace + "/late.txt", text: "copied after the sandbox started\n")
+        let (status, output) = try await Self.run(session, "cat late.txt", in: paths)
+        #expect(status == 0 && output == "copied after the sandbox started\n", "\(output)")
+        await session.close()
+
+        let idle = try Self.session("bwrap", try Self.paths(scratch, "idle"))
+        idle.prepare()
+        try await Task.sleep(for: .milliseconds(50))
+        let sandbox = scratch.path + "/idle/workspace"
+        #expect(!Self.alive(sandbox).isEmpty, "bwrap started before any step")
+        await idle.close()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(Self.alive(sandbox).isEmpty, "the prepared sandbox ended with its session")
     }
 
     @Test func cgroupsLimitAndKillAJobsProcesses() async throws {

@@ -81,6 +81,22 @@ struct JobInstanceRunner {
         } catch {
             return finish(key, .failure, started, "Error: cannot prepare the job's directories: \(error)")
         }
+        // The sandbox starts now, on its own thread, while the workspace is copied and the job's
+        // contexts are made (its mounts show the workspace's files as they arrive).
+        let session = configuration.sandbox.makeSession(
+            for: SandboxSettings.JobPaths(
+                name: "run\(configuration.runID)-\(slug)", root: directories.root, workspace: directories.workspace,
+                temp: directories.temp, home: directories.home, toolCache: directories.toolCache, extraWritable: [directories.commands]),
+            network: !labels.contains { $0.lowercased() == Self.noNetworkLabel })
+        session.prepare()
+        do {
+            try directories.fillWorkspace(configuration: configuration)
+        } catch {
+            await session.close()
+            directories.removeCommands()
+            if !configuration.keepJobDirectories { try? Directories.remove(directories.root) }
+            return finish(key, .failure, started, "Error: cannot prepare the job's directories: \(error)")
+        }
         let eventPath = directories.temp + "/_github_workflow/event.json"
         try? Files.write(eventPath, configuration.github.event.serialized(.pretty).utf8)
         let facts = JobFacts(
@@ -111,11 +127,6 @@ struct JobInstanceRunner {
             shell: job.defaults?.shell ?? workflowRunner.workflow.defaults?.shell,
             workingDirectory: job.defaults?.workingDirectory ?? workflowRunner.workflow.defaults?.workingDirectory)
 
-        let session = configuration.sandbox.makeSession(
-            for: SandboxSettings.JobPaths(
-                name: "run\(configuration.runID)-\(slug)", root: directories.root, workspace: directories.workspace,
-                temp: directories.temp, home: directories.home, toolCache: directories.toolCache, extraWritable: [directories.commands]),
-            network: !labels.contains { $0.lowercased() == Self.noNetworkLabel })
         let run = JobRun(
             key: key, job: job, facts: facts, bus: bus, masks: workflowRunner.masks, session: session, cancellation: cancellation,
             baseContexts: contexts.filter { $0.0 != "needs" } + [("needs", needsValue)], env: env, runDefaults: defaults)

@@ -13,8 +13,7 @@ struct JobDirectories {
     /// step's small files cost no disk inode), or `temp/_runner_file_commands`.
     let commands: String
 
-    /// Creates the directories for `slug` and fills the workspace with a copy of the source tree
-    /// (or uses `override` as the workspace).
+    /// Creates the directories for `slug` (the workspace empty, or `override`: see `fillWorkspace`).
     init(configuration: RunConfiguration, slug: String) throws {
         root = configuration.runDirectory + "/jobs/" + slug
         workspace = configuration.workspaceOverride ?? root + "/workspace"
@@ -28,14 +27,12 @@ struct JobDirectories {
         // Scripts and command files can hold secrets: only the runner's user reads them.
         Self.removeStaleCommandFolders()
         try Directories.create(commands, mode: 0o700)
-        if configuration.workspaceOverride == nil {
-            do {
-                try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
-            } catch {
-                removeCommands()
-                throw error
-            }
-        }
+    }
+
+    /// Fills the workspace with a copy of the source tree (unless the run has its own workspace).
+    func fillWorkspace(configuration: RunConfiguration) throws {
+        guard configuration.workspaceOverride == nil else { return }
+        try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
     }
 
     /// Removes the folder of scripts and command files (it is in memory, whatever `--keep` says).
