@@ -72,7 +72,12 @@ for round in $(seq "$ROUNDS"); do
     hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --export-json "$round_file" \
         -n ci-runner "$runner_cmd" -n "ci-runner bwrap" "$bwrap_cmd" "${tmpfs_cmd[@]}" -n act "$act_cmd" \
         -n "act --no-cache-server" "$act_nocache_cmd" -n bash "$bash_cmd" >&2
-    rm -rf "$CI_RUNNER_HOME/runs" "$work/act-cache" ${shm_home:+"$shm_home/runs"}
+    # Moved aside, not deleted, until the script ends: on a journal-less ext4 (this VM's) every
+    # inode made in the next minutes would first skip over each one deleted here.
+    mkdir -p "$work/previous-rounds/$round"
+    mv "$CI_RUNNER_HOME/runs" "$work/previous-rounds/$round/runs"
+    [ ! -d "$work/act-cache" ] || mv "$work/act-cache" "$work/previous-rounds/$round/act-cache"
+    if [ -n "$shm_home" ] && [ -d "$shm_home/runs" ]; then rm -rf "$shm_home/runs"; fi
 done
 read -r runner_mean runner_range runner_cpu bwrap_mean bwrap_range bwrap_cpu shm_mean shm_range shm_cpu act_mean act_range act_cpu \
     actnc_mean actnc_range actnc_cpu bash_mean bash_range bash_cpu ratio bwrap_ratio shm_ratio act_ratio actnc_ratio \
