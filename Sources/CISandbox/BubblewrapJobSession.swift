@@ -39,6 +39,9 @@ public final class BubblewrapJobSession: JobSession {
         var closed = false
         /// Whether the session's thread has been started.
         var launching = false
+        /// The environment of the last request sent, which the agent keeps: the next request
+        /// sends only what changed.
+        var sentEnvironment: [String: String]?
     }
     private let state = Mutex(State())
     /// Signalled once bwrap's start has succeeded or failed (and again by each waiter).
@@ -221,7 +224,8 @@ public final class BubblewrapJobSession: JobSession {
             value.pending[id] = Pending()
             return id
         }
-        var message = AgentMessage.encode(spec, id: id).serialized(.compact)
+        let previous = state.withLock { $0.sentEnvironment }
+        var message = AgentMessage.encode(spec, id: id, previous: previous).serialized(.compact)
         if message.utf8.count > AgentMessage.inlineLimit {
             // Too large for one message: hand it over in a file only this job can read.
             let file = policy.temp + "/.agent-request-\(id).json"
@@ -230,6 +234,7 @@ public final class BubblewrapJobSession: JobSession {
         }
         let sendError = AgentMessage.send(serialized: message, on: socket, descriptor: pipe[1])
         Glibc.close(pipe[1])
+        if sendError == 0 { state.withLock { $0.sentEnvironment = spec.environment } }
         defer { _ = state.withLock { $0.pending.removeValue(forKey: id) } }
         guard sendError == 0 else {
             Glibc.close(pipe[0])

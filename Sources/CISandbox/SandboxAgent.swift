@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// Runner → agent: `{"op":"run","id":N,"executable":…,"arguments":[…],"environment":{…},
 /// "directory":…,"limits":[[resource,value],…]}` with the write end of the step's output pipe
-/// attached (SCM_RIGHTS), or `{"op":"run","id":N,"file":PATH}` when the request is too large for
+/// attached (SCM_RIGHTS); after the first, `environment` holds only the variables that differ
+/// from the request before and `"unset":[…]` those it no longer has; or `{"op":"run","id":N,"file":PATH}` when the request is too large for
 /// one message (the agent reads and deletes the file); `{"op":"signal","id":N,"signal":S}`;
 /// `{"op":"join"}` with a `cgroup.procs` file of the job's cgroup attached, which the agent joins
 /// (before the first step: bwrap starts outside the cgroup, so that it need not wait for the
@@ -25,19 +26,35 @@ enum AgentMessage {
     /// The receive buffer.
     static let bufferSize = 1 << 16
 
-    static func encode(_ spec: ProcessSpec, id: Int) -> JSONValue {
-        .object([
+    /// The `run` request for `spec`. With `previous` (the environment of the request before, which
+    /// the agent remembers), only what changed is sent: `environment` holds the variables that
+    /// are new or different and `unset` those that are gone. Steps of a job share most of theirs.
+    static func encode(_ spec: ProcessSpec, id: Int, previous: [String: String]? = nil) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
             ("op", .string("run")), ("id", .int(id)), ("executable", .string(spec.executable)),
             ("arguments", .array(spec.arguments.map(JSONValue.string))),
-            ("environment", .object(spec.environment.map { ($0.key, .string($0.value)) })),
-            ("directory", .string(spec.workingDirectory)),
-            ("limits", .array(spec.limits.map { .array([.int(Int($0.resource.rawValue)), .string(String($0.value))]) })),
-        ])
+        ]
+        if let previous {
+            members.append(
+                ("environment", .object(spec.environment.filter { previous[$0.key] != $0.value }.map { ($0.key, .string($0.value)) })))
+            members.append(("unset", .array(previous.keys.filter { spec.environment[$0] == nil }.map(JSONValue.string))))
+        } else {
+            members.append(("environment", .object(spec.environment.map { ($0.key, .string($0.value)) })))
+        }
+        members.append(("directory", .string(spec.workingDirectory)))
+        members.append(("limits", .array(spec.limits.map { .array([.int(Int($0.resource.rawValue)), .string(String($0.value))]) })))
+        return .object(members)
     }
 
-    static func decodeSpec(_ message: JSONValue) -> ProcessSpec? {
+    /// The spec of a `run` request; `previous` is the environment of the request before, which
+    /// a request with `unset` changes.
+    static func decodeSpec(_ message: JSONValue, previous: [String: String] = [:]) -> ProcessSpec? {
         guard let executable = message["executable"]?.stringValue, let directory = message["directory"]?.stringValue else { return nil }
         var environment: [String: String] = [:]
+        if case .array(let unset)? = message["unset"] {
+            environment = previous
+            for name in unset { if let name = name.stringValue { environment[name] = nil } }
+        }
         if case .object(let members)? = message["environment"] {
             for member in members { environment[member.key] = member.value.stringValue ?? "" }
         }
@@ -112,6 +129,8 @@ public enum SandboxAgent {
         // Why the agent could not join the job's cgroup: every step then fails with it, rather
         // than run without the job's limits.
         var joinFailure: String?
+        // The last request's environment, which the next one changes.
+        var environment: [String: String] = [:]
         AgentMessage.send(.object([("op", .string("ready"))]), on: socket)
         var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
         serving: while true {
@@ -136,11 +155,10 @@ public enum SandboxAgent {
                 }
                 close(descriptor)
             case "run":
-                if let joinFailure {
-                    if descriptor >= 0 { close(descriptor) }
-                    AgentMessage.send(
-                        .object([("op", .string("failed")), ("id", .int(id)), ("message", .string(joinFailure))]), on: socket)
-                } else if let step = start(message, descriptor: descriptor, id: id, socket: socket) {
+                // Decoded even when it cannot run: the next request's environment builds on it.
+                let spec = request(message).flatMap { AgentMessage.decodeSpec($0, previous: environment) }
+                if let spec { environment = spec.environment }
+                if let step = start(spec, joinFailure: joinFailure, descriptor: descriptor, id: id, socket: socket) {
                     running.append(step)
                 }
             case "signal":
@@ -155,21 +173,27 @@ public enum SandboxAgent {
         return 0
     }
 
+    /// A `run` request, read from its file when it came as one (the agent deletes the file).
+    private static func request(_ message: JSONValue) -> JSONValue? {
+        guard let file = message["file"]?.stringValue else { return message }
+        let data = FileManager.default.contents(atPath: file).map(Array.init) ?? []
+        unlink(file)
+        return try? JSONValue.parse(bytes: data)
+    }
+
     /// Starts a requested step; reports a failure to the runner and returns nil when it cannot.
-    private static func start(_ message: JSONValue, descriptor: Int32, id: Int, socket: Int32) -> Running? {
+    private static func start(_ spec: ProcessSpec?, joinFailure: String?, descriptor: Int32, id: Int, socket: Int32) -> Running? {
         func fail(_ text: String) -> Running? {
             AgentMessage.send(.object([("op", .string("failed")), ("id", .int(id)), ("message", .string(text))]), on: socket)
             return nil
         }
-        var request = message
-        if let file = message["file"]?.stringValue {
-            let data = FileManager.default.contents(atPath: file).map(Array.init) ?? []
-            unlink(file)
-            request = (try? JSONValue.parse(bytes: data)) ?? .null
-        }
-        guard descriptor >= 0, let spec = AgentMessage.decodeSpec(request) else {
+        guard descriptor >= 0, let spec else {
             if descriptor >= 0 { close(descriptor) }
             return fail("invalid request")
+        }
+        if let joinFailure {
+            close(descriptor)
+            return fail(joinFailure)
         }
         defer { close(descriptor) }
         let pid: pid_t

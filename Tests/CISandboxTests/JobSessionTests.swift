@@ -206,6 +206,31 @@ import Testing
         #expect(Self.alive(sandbox).isEmpty, "the prepared sandbox ended with its session")
     }
 
+    /// After the first step the runner sends the agent only the environment's changes: each
+    /// step still gets exactly its own variables.
+    @Test func eachSandboxedStepGetsExactlyItsEnvironment() async throws {
+        try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "environments")
+        let session = try Self.session("bwrap", paths)
+        let environments: [[String: String]] = [
+            ["PATH": "/usr/bin:/bin", "A": "1", "B": "2"], ["PATH": "/usr/bin:/bin", "A": "1", "C": "3"],
+            ["PATH": "/usr/bin:/bin", "A": "changed", "C": "3"], ["PATH": "/usr/bin:/bin", "B": "back", "EMPTY": ""],
+        ]
+        for environment in environments {
+            let collected = Collected()
+            let status = try await session.run(
+                ProcessSpec(
+                    executable: "/bin/bash", arguments: ["-c", "env -u PWD -u SHLVL -u _ -u RUNNER_TRACKING_ID | sort"],
+                    environment: environment, workingDirectory: paths.workspace),
+                control: ProcessControl(grace: .milliseconds(500)), output: { chunk in collected.bytes.withLock { $0 += chunk } })
+            #expect(status == 0)
+            let expected = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n") + "\n"
+            #expect(collected.text == expected)
+        }
+        await session.close()
+    }
+
     @Test func cgroupsLimitAndKillAJobsProcesses() async throws {
         let scratch = try TemporaryDirectory()
         let paths = try Self.paths(scratch, "cgroup")
