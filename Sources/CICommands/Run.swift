@@ -181,7 +181,13 @@ public struct Run: AsyncParsableCommand {
                 return Status.badInput
             }
         }
-        var repository = RepositoryFacts.read(target: target)
+        var repository: RepositoryFacts
+        do {
+            repository = try RepositoryFacts.read(target: target)
+        } catch {
+            console.errorLine("error: \(error.message)")
+            return Status.badInput
+        }
         if let actor { repository.actor = actor }
         if let name = self.repository { repository.repository = name }
 

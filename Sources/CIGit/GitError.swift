@@ -55,13 +55,16 @@ func check(_ result: Int32, _ call: String) throws(GitError) {
 /// process.
 enum GitLibrary {
     private static let loaded: GitError? = {
+        // CI_RUNNER_LIBGIT2 names another copy of the library (a path), for a libgit2 that is not
+        // where the dynamic loader looks.
+        let path = ProcessInfo.processInfo.environment["CI_RUNNER_LIBGIT2"].flatMap { $0.isEmpty ? nil : $0 }
         var message: UnsafePointer<CChar>?
-        guard ci_git_load(&message) != nil else {
+        guard ci_git_load(path, &message) != nil else {
             let reason = message.map { String(cString: $0) } ?? "not found"
+            let name = path ?? String(cString: ci_git_library_name())
             return GitError(
                 code: .libraryMissing, call: "dlopen",
-                message:
-                    "cannot load \(String(cString: ci_git_library_name())) (install libgit2, e.g. apt-get install libgit2-1.5): \(reason)")
+                message: "cannot load \(name) (install libgit2 1.5, e.g. apt-get install libgit2-1.5, or set CI_RUNNER_LIBGIT2): \(reason)")
         }
         let result = ci_git_libgit2_init()
         return result < 0 ? GitError.from(result, call: "git_libgit2_init") : nil

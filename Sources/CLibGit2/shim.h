@@ -12,13 +12,14 @@
 // function in the library, looked up once. Call `ci_git_load` first: nothing else may run
 // until it has succeeded.
 
-/// The loaded library, or NULL; loads it on the first call. `error` (may be NULL) receives
-/// dlerror's message when it cannot be loaded.
-static inline void *ci_git_load(const char **error) {
+/// The loaded library, or NULL; loads it on the first call: `path` (NULL: libgit2's soname,
+/// found the usual way). `error` (may be NULL) receives dlerror's message when it cannot be
+/// loaded.
+static inline void *ci_git_load(const char *path, const char **error) {
     static void *handle;
     void *loaded = __atomic_load_n(&handle, __ATOMIC_ACQUIRE);
     if (loaded == NULL) {
-        loaded = dlopen("libgit2.so." LIBGIT2_SOVERSION, RTLD_NOW | RTLD_LOCAL);
+        loaded = dlopen(path != NULL ? path : "libgit2.so." LIBGIT2_SOVERSION, RTLD_NOW | RTLD_LOCAL);
         if (loaded == NULL) {
             if (error != NULL) *error = dlerror();
             return NULL;
@@ -36,7 +37,7 @@ static inline const char *ci_git_library_name(void) { return "libgit2.so." LIBGI
     static __typeof__(&name) resolved;                                                             \
     __typeof__(&name) function = __atomic_load_n(&resolved, __ATOMIC_ACQUIRE);                     \
     if (function == NULL) {                                                                        \
-        function = (__typeof__(&name))dlsym(ci_git_load(NULL), #name);                             \
+        function = (__typeof__(&name))dlsym(ci_git_load(NULL, NULL), #name);                             \
         __atomic_store_n(&resolved, function, __ATOMIC_RELEASE);                                   \
     }                                                                                              \
     return function(__VA_ARGS__);

@@ -117,4 +117,18 @@ import Testing
         #expect(list.status == 0, "\(list.output)")
         #expect(list.error.contains("libgit2.so"))
     }
+
+    @Test func withoutLibgit2RunStopsWithTheLibrarysNameAndValidateStillWorks() throws {
+        try #require(Binary.isBuilt)
+        let fixture = try GitFixture()
+        try fixture.write(
+            ".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")
+        _ = try fixture.commit("workflow")
+        let missing = ["CI_RUNNER_LIBGIT2": fixture.path + "/no/libgit2.so.1.5"]
+        let run = try Binary.run(["run", "-l"], in: fixture.path, environment: missing)
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.error.contains("cannot load \(fixture.path)/no/libgit2.so.1.5"), "\(run.error)")
+        let validate = try Binary.run(["validate", ".github/workflows/ci.yml"], in: fixture.path, environment: missing)
+        #expect(validate.status == 0, "\(validate.output) \(validate.error)")
+    }
 }

@@ -20,8 +20,9 @@ struct RepositoryFacts {
     /// The project is the folder that holds the workflow's `.github/workflows/`: the repository's
     /// root, or a sub-folder with its own `.github/workflows/` (such as `examples/app`); its files
     /// (tracked, plus untracked ones git does not ignore) are what each job's workspace gets.
-    /// Outside a repository, the folder itself with default facts.
-    static func read(target: String) -> RepositoryFacts {
+    /// Outside a repository, the folder itself with default facts. Throws only when libgit2
+    /// itself cannot be loaded (every folder would look like no repository).
+    static func read(target: String) throws(GitError) -> RepositoryFacts {
         let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
@@ -33,7 +34,14 @@ struct RepositoryFacts {
         } else if FileManager.default.fileExists(atPath: folder + "/.github/workflows") {
             project = folder
         }
-        guard let repository = try? Repository(discovering: folder), let workdir = repository.workingDirectory else {
+        let found: Repository?
+        do {
+            found = try Repository(discovering: folder)
+        } catch {
+            if error.code == .libraryMissing { throw error }
+            found = nil
+        }
+        guard let repository = found, let workdir = repository.workingDirectory else {
             let root = project ?? folder
             return RepositoryFacts(
                 root: root, files: nil, sha: String(repeating: "0", count: 40), ref: "refs/heads/main",
