@@ -35,13 +35,15 @@ public final class ChildProcess: Sendable {
     /// Starts `spec` in a new session. Standard input is `/dev/null`; standard output and error
     /// go, interleaved, into one pipe that `pump` reads. The child joins the cgroups whose
     /// `cgroup.procs` files are open as `cgroups` before it runs anything.
-    public static func spawn(_ spec: ProcessSpec, cgroups: [Int32] = []) throws(SpawnError) -> ChildProcess {
+    public static func spawn(_ spec: ProcessSpec, cgroups: [Int32] = [], spawner: OpaquePointer? = nil) throws(SpawnError)
+        -> ChildProcess
+    {
         var fds: [Int32] = [-1, -1]
         let pipeError = fds.withUnsafeMutableBufferPointer { ci_pipe($0.baseAddress) }
         guard pipeError == 0 else { throw SpawnError(executable: spec.executable, message: String(cString: strerror(pipeError))) }
         defer { close(fds[1]) }
         do {
-            let pid = try start(spec, output: fds[1], cgroups: cgroups)
+            let pid = try start(spec, output: fds[1], cgroups: cgroups, spawner: spawner)
             return ChildProcess(pid: pid, outputDescriptor: fds[0], trackingID: spec.environment["RUNNER_TRACKING_ID"])
         } catch {
             close(fds[0])
@@ -50,9 +52,12 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `spec` in a new session with standard input `/dev/null` and standard output and
-    /// error on `output`; `pass` (when given) becomes its descriptor 3. Returns the pid; the caller
-    /// reaps it.
-    public static func start(_ spec: ProcessSpec, output: Int32, cgroups: [Int32] = [], pass: Int32? = nil) throws(SpawnError) -> pid_t {
+    /// error on `output`; `pass` (when given) becomes its descriptor 3. With `spawner` (see
+    /// `JobCgroup.startSpawner`), the spawner's thread starts it, in the cgroups it has joined.
+    /// Returns the pid; the caller reaps it.
+    public static func start(
+        _ spec: ProcessSpec, output: Int32, cgroups: [Int32] = [], pass: Int32? = nil, spawner: OpaquePointer? = nil
+    ) throws(SpawnError) -> pid_t {
         guard let path = spec.resolvedExecutable() else {
             throw SpawnError(executable: spec.executable, message: "not found on PATH")
         }
@@ -69,7 +74,7 @@ public final class ChildProcess: Sendable {
         var pid: pid_t = 0
         // The strings live in `argv` and `envp`, which must outlive the spawn.
         let result = withExtendedLifetime((argv, envp)) {
-            spawn(path, spec, argvPointers, envpPointers, limits, cgroups, null, output, pass, &pid)
+            spawn(path, spec, argvPointers, envpPointers, limits, cgroups, null, output, pass, spawner, &pid)
         }
         guard result == 0 else {
             let reason =
@@ -82,7 +87,8 @@ public final class ChildProcess: Sendable {
 
     private static func spawn(
         _ path: String, _ spec: ProcessSpec, _ argvPointers: [UnsafeMutablePointer<CChar>?], _ envpPointers: [UnsafeMutablePointer<CChar>?],
-        _ limits: [ci_rlimit], _ cgroups: [Int32], _ null: Int32, _ output: Int32, _ pass: Int32?, _ pid: inout pid_t
+        _ limits: [ci_rlimit], _ cgroups: [Int32], _ null: Int32, _ output: Int32, _ pass: Int32?, _ spawner: OpaquePointer?,
+        _ pid: inout pid_t
     ) -> Int32 {
         path.withCString { pathPointer in
             spec.workingDirectory.withCString { directory in
@@ -96,6 +102,7 @@ public final class ChildProcess: Sendable {
                                     limit_count: Int32(limits.count), cgroup_fds: cgroupPointer.baseAddress,
                                     cgroup_count: Int32(cgroups.count),
                                     pass_fd: pass ?? -1)
+                                if let spawner { return ci_spawner_spawn(spawner, &options, &pid) }
                                 return ci_spawn(&options, &pid)
                             }
                         }

@@ -1,4 +1,5 @@
 import CIBasics
+import CSpawn
 import Foundation
 import Synchronization
 
@@ -72,8 +73,14 @@ public final class JobCgroup: Sendable {
             String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(64)) + "-\(getpid())-"
             + String(UUID().uuidString.prefix(8)).lowercased()
         var directories: [Directory] = []
-        // cgroup v2: /sys/fs/cgroup itself, or /sys/fs/cgroup/unified in hybrid mode.
-        for mount in [root, root + "/unified"] where FileManager.default.fileExists(atPath: mount + "/cgroup.controllers") {
+        // cgroup v2: /sys/fs/cgroup itself, or /sys/fs/cgroup/unified in hybrid mode, where v1's
+        // pids and freezer hierarchies do its work when they are there: with v1 alone, a job's
+        // processes can be born in its cgroups (`startSpawner`).
+        let v1Suffices = ["pids", "freezer"].allSatisfy { controller in
+            own[controller] != nil && access(root + "/" + controller + "/cgroup.procs", W_OK) == 0
+        }
+        for mount in [root, root + "/unified"]
+        where FileManager.default.fileExists(atPath: mount + "/cgroup.controllers") && !(v1Suffices && mount != root) {
             let parent = mount + (own[""] ?? "/").trimmingSuffix("/")
             let path = parent + "/ci-runner/" + safeName
             guard Self.makeDirectory(path) else { break }
@@ -228,6 +235,8 @@ public final class JobCgroup: Sendable {
             let text = (try? String(contentsOfFile: directory.path + "/cgroup.procs", encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") { if let pid = pid_t(line) { pids.insert(pid) } }
         }
+        // Never the runner itself (its spawner thread is in the cgroups until it is stopped).
+        pids.remove(getpid())
         return pids
     }
 
@@ -263,7 +272,37 @@ public final class JobCgroup: Sendable {
             for descriptor in files ?? [] { close(descriptor) }
             files = nil
         }
-        for directory in directories { rmdir(directory.path) }
+        for directory in directories {
+            // A thread that just left (a stopped spawner) can keep the cgroup busy for a moment.
+            var tries = 0
+            while rmdir(directory.path) != 0 && errno == EBUSY && tries < 50 {
+                tries += 1
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
+    }
+
+    /// Starts a thread that joins the job's cgroups and starts the job's processes from there
+    /// (`ci_spawner`), so that no process has to join them itself: only where every hierarchy
+    /// is v1 (a v2 cgroup takes a whole process, not one thread). Nil otherwise, or when the
+    /// `tasks` files cannot be opened. It joins them on its own thread: `ci_spawner_ready` waits
+    /// for that. Stop it (`ci_spawner_stop`) before `remove`.
+    public func startSpawner() -> OpaquePointer? {
+        guard !directories.isEmpty, directories.allSatisfy({ $0.version == 1 }) else { return nil }
+        var descriptors: [Int32] = []
+        for directory in directories {
+            let descriptor = open(directory.path + "/tasks", O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                for descriptor in descriptors { close(descriptor) }
+                return nil
+            }
+            descriptors.append(descriptor)
+        }
+        guard let spawner = descriptors.withUnsafeBufferPointer({ ci_spawner_start($0.baseAddress, Int32($0.count)) }) else {
+            for descriptor in descriptors { close(descriptor) }
+            return nil
+        }
+        return spawner
     }
 
     private static func makeDirectory(_ path: String) -> Bool {

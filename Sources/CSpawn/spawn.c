@@ -317,3 +317,106 @@ const void *ci_memrchr(const void *data, int byte, size_t length) { return memrc
 const void *ci_memmem(const void *data, size_t length, const void *needle, size_t needle_length) {
     return memmem(data, length, needle, needle_length);
 }
+
+#include <stdio.h>
+
+struct ci_spawner {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int joined;      // 0: joining, 1: joined, -1: failed
+    int join_error;
+    int stopping;
+    const ci_spawn_options *request;  // set by the caller, cleared by the thread when done
+    pid_t pid;
+    int result;
+    int tasks_fds[8];
+    int count;
+};
+
+static void *spawner_main(void *raw) {
+    ci_spawner *spawner = raw;
+    // Signals go to the other threads: this one only starts processes.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    char tid[24];
+    int length = snprintf(tid, sizeof tid, "%ld", (long)syscall(SYS_gettid));
+    int error = 0;
+    for (int i = 0; i < spawner->count; i++) {
+        if (error == 0 && write(spawner->tasks_fds[i], tid, (size_t)length) != length) error = errno != 0 ? errno : EIO;
+        close(spawner->tasks_fds[i]);
+    }
+    pthread_mutex_lock(&spawner->lock);
+    spawner->joined = error == 0 ? 1 : -1;
+    spawner->join_error = error;
+    pthread_cond_broadcast(&spawner->changed);
+    for (;;) {
+        while (!spawner->stopping && spawner->request == NULL) pthread_cond_wait(&spawner->changed, &spawner->lock);
+        if (spawner->stopping) break;
+        const ci_spawn_options *request = spawner->request;
+        pthread_mutex_unlock(&spawner->lock);
+        pid_t pid = 0;
+        int result = ci_spawn(request, &pid);
+        pthread_mutex_lock(&spawner->lock);
+        spawner->pid = pid;
+        spawner->result = result;
+        spawner->request = NULL;
+        pthread_cond_broadcast(&spawner->changed);
+    }
+    pthread_mutex_unlock(&spawner->lock);
+    return NULL;
+}
+
+ci_spawner *ci_spawner_start(const int *tasks_fds, int count) {
+    if (count < 0 || count > 8) return NULL;
+    ci_spawner *spawner = calloc(1, sizeof *spawner);
+    if (spawner == NULL) return NULL;
+    for (int i = 0; i < count; i++) spawner->tasks_fds[i] = tasks_fds[i];
+    spawner->count = count;
+    pthread_mutex_init(&spawner->lock, NULL);
+    pthread_cond_init(&spawner->changed, NULL);
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 256 * 1024);
+    int error = pthread_create(&spawner->thread, &attributes, spawner_main, spawner);
+    pthread_attr_destroy(&attributes);
+    if (error != 0) {
+        pthread_cond_destroy(&spawner->changed);
+        pthread_mutex_destroy(&spawner->lock);
+        free(spawner);
+        return NULL;
+    }
+    return spawner;
+}
+
+int ci_spawner_ready(ci_spawner *spawner) {
+    pthread_mutex_lock(&spawner->lock);
+    while (spawner->joined == 0) pthread_cond_wait(&spawner->changed, &spawner->lock);
+    int error = spawner->joined == 1 ? 0 : (spawner->join_error != 0 ? spawner->join_error : EIO);
+    pthread_mutex_unlock(&spawner->lock);
+    return error;
+}
+
+int ci_spawner_spawn(ci_spawner *spawner, const ci_spawn_options *options, pid_t *out_pid) {
+    pthread_mutex_lock(&spawner->lock);
+    while (spawner->request != NULL) pthread_cond_wait(&spawner->changed, &spawner->lock);
+    spawner->request = options;
+    pthread_cond_broadcast(&spawner->changed);
+    while (spawner->request == options) pthread_cond_wait(&spawner->changed, &spawner->lock);
+    int result = spawner->result;
+    if (result == 0) *out_pid = spawner->pid;
+    pthread_mutex_unlock(&spawner->lock);
+    return result;
+}
+
+void ci_spawner_stop(ci_spawner *spawner) {
+    pthread_mutex_lock(&spawner->lock);
+    spawner->stopping = 1;
+    pthread_cond_broadcast(&spawner->changed);
+    pthread_mutex_unlock(&spawner->lock);
+    pthread_join(spawner->thread, NULL);
+    pthread_cond_destroy(&spawner->changed);
+    pthread_mutex_destroy(&spawner->lock);
+    free(spawner);
+}

@@ -231,7 +231,10 @@ import Testing
         await session.close()
     }
 
-    @Test func cgroupsLimitAndKillAJobsProcesses() async throws {
+    /// Both ways a step joins the job's cgroup: by writing to `cgroup.procs` itself, or born in
+    /// it from the session's spawner thread (prepared; where every hierarchy is v1).
+    @Test(arguments: [false, true])
+    func cgroupsLimitAndKillAJobsProcesses(prepared: Bool) async throws {
         let scratch = try TemporaryDirectory()
         let paths = try Self.paths(scratch, "cgroup")
         guard let cgroup = JobCgroup.create(name: "test", pidsLimit: 50, memoryLimit: 256 << 20) else {
@@ -240,6 +243,12 @@ import Testing
         }
         #expect(cgroup.summary.contains("pids.max 50"))
         let session = HostJobSession(cgroup: cgroup)
+        if prepared { session.prepare() }
+        let (_, membership) = try await Self.run(session, "cat /proc/self/cgroup", in: paths)
+        for path in cgroup.paths {
+            let relative = path.split(separator: "/").suffix(2).joined(separator: "/")
+            #expect(membership.contains(relative), "the step is in \(path): \(membership)")
+        }
         let (_, output) = try await Self.run(
             session,
             """

@@ -92,5 +92,29 @@ const void *ci_memrchr(const void *data, int byte, size_t length);
 /// memmem(3): the first `needle` in `data`, or NULL.
 const void *ci_memmem(const void *data, size_t length, const void *needle, size_t needle_length);
 
+/// A thread that starts a job's processes from inside the job's cgroups (cgroup v1, where a
+/// thread can be in other cgroups than the rest of its process): it joins them once, through
+/// their `tasks` files, and every process it starts is born in them, with no `cgroup.procs`
+/// write per process (each such write takes a system-wide kernel lock that now and then waits
+/// about a millisecond for an RCU grace period). It runs only this C code: it starts no thread
+/// and no Swift code, and exits when stopped, which takes it out of the cgroups.
+typedef struct ci_spawner ci_spawner;
+
+/// Starts a spawner that joins the cgroups whose `tasks` files are open as `tasks_fds` (at most
+/// 8; it writes its thread id to each, then closes them). Returns at once; NULL when the thread
+/// cannot be started (the descriptors are then the caller's to close).
+ci_spawner *ci_spawner_start(const int *tasks_fds, int count);
+
+/// Waits until the spawner has joined its cgroups; returns 0, or the errno of the join that
+/// failed (the spawner then must not be used; stop it).
+int ci_spawner_ready(ci_spawner *spawner);
+
+/// Starts a process as ci_spawn does, from the spawner's thread (`options->cgroup_count` should
+/// be 0: the process is born in the spawner's cgroups). Blocks until it has started.
+int ci_spawner_spawn(ci_spawner *spawner, const ci_spawn_options *options, pid_t *out_pid);
+
+/// Stops the spawner and waits for its thread to end; frees it.
+void ci_spawner_stop(ci_spawner *spawner);
+
 #endif
 
