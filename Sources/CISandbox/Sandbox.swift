@@ -54,16 +54,20 @@ public struct SandboxSettings: Sendable {
     public struct JobPaths: Sendable {
         /// A name for the job's cgroup and log (`run-3-build-0`).
         public var name: String
-        /// Outside the sandbox: where bwrap's own messages go.
+        /// The job's folder, which holds its workspace, temp, home and tool cache (a sandbox binds
+        /// it as one when they are all in it) and nothing a step must not touch.
         public var root: String
         /// The workspace, temp, home and tool cache.
         public var workspace: String, temp: String, home: String, toolCache: String
         /// Other folders steps write to (the runner's command files).
         public var extraWritable: [String]
+        /// Outside the sandbox: where bwrap's own messages go (default: `root`).
+        public var logFolder: String
 
         /// Creates the paths.
         public init(
-            name: String, root: String, workspace: String, temp: String, home: String, toolCache: String, extraWritable: [String] = []
+            name: String, root: String, workspace: String, temp: String, home: String, toolCache: String, extraWritable: [String] = [],
+            logFolder: String? = nil
         ) {
             self.name = name
             self.root = root
@@ -72,6 +76,7 @@ public struct SandboxSettings: Sendable {
             self.home = home
             self.toolCache = toolCache
             self.extraWritable = extraWritable
+            self.logFolder = logFolder ?? root
         }
     }
 
@@ -102,12 +107,13 @@ public struct SandboxSettings: Sendable {
             return HostJobSession(cgroup: cgroup)
         case .bubblewrap(let path):
             let policy = SandboxPolicy(
-                workspace: job.workspace, temp: job.temp, home: job.home, toolCache: job.toolCache, writablePaths: job.extraWritable,
+                workspace: job.workspace, temp: job.temp, home: job.home, toolCache: job.toolCache, jobFolder: job.root,
+                writablePaths: job.extraWritable,
                 hiddenPaths: hiddenPaths.filter { FileManager.default.fileExists(atPath: $0) },
                 readOnlyPaths: readOnlyPaths.filter { FileManager.default.fileExists(atPath: $0) }, network: network && jobNetwork,
                 dockerAccess: dockerAccess, dockerSockets: Self.dockerSockets())
             return BubblewrapJobSession(
-                bubblewrap: path, policy: policy, agentCommand: agentCommand, logFile: job.root + "/sandbox.log", cgroup: cgroup)
+                bubblewrap: path, policy: policy, agentCommand: agentCommand, logFile: job.logFolder + "/sandbox.log", cgroup: cgroup)
         }
     }
 

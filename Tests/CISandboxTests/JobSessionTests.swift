@@ -161,6 +161,14 @@ import Testing
         #expect(text.contains("--ro-bind /dev/null /run/docker.sock --remount-ro /r --remount-ro /home/me --chdir /r/jobs/a/workspace"))
         let open = SandboxPolicy(workspace: "/w", temp: "/t", home: "/h", toolCache: "/c").arguments()
         #expect(!open.contains("--unshare-net") && !open.contains("/dev/null"))
+        // The job's folder bound as one for the folders inside it; a workspace elsewhere by itself.
+        let folder = SandboxPolicy(
+            workspace: "/elsewhere/ws", temp: "/r/jobs/a/temp", home: "/r/jobs/a/home", toolCache: "/r/jobs/a/tools",
+            jobFolder: "/r/jobs/a",
+            writablePaths: ["/dev/shm/x"]
+        ).arguments().joined(separator: " ")
+        #expect(folder.contains("--bind /r/jobs/a /r/jobs/a --bind /elsewhere/ws /elsewhere/ws --bind /dev/shm/x /dev/shm/x --chdir"))
+        #expect(!folder.contains("--bind /r/jobs/a/"))
     }
 
     /// bwrap starts outside the job's cgroup (so it need not wait for the kernel's cgroup lock);

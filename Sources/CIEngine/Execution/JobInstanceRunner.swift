@@ -86,7 +86,8 @@ struct JobInstanceRunner {
         let session = configuration.sandbox.makeSession(
             for: SandboxSettings.JobPaths(
                 name: "run\(configuration.runID)-\(slug)", root: directories.root, workspace: directories.workspace,
-                temp: directories.temp, home: directories.home, toolCache: directories.toolCache, extraWritable: [directories.commands]),
+                temp: directories.temp, home: directories.home, toolCache: directories.toolCache, extraWritable: [directories.commands],
+                logFolder: directories.commands),
             network: !labels.contains { $0.lowercased() == Self.noNetworkLabel })
         session.prepare()
         do {
