@@ -25,10 +25,19 @@ public final class JobCgroup: Sendable {
     /// Each directory's `cgroup.procs`, open for writing from creation until `remove`, so that
     /// starting a process does not look the long paths up again.
     private let procsFiles: Mutex<[Int32]?>
+    /// The thread that starts the job's processes from inside the cgroups (`startSpawner`).
+    private let spawner: Mutex<SpawnerHandle?>
 
-    private init(directories: [Directory], summary: String) {
+    /// A `ci_spawner`, and whether it has joined the cgroups.
+    private struct SpawnerHandle: @unchecked Sendable {
+        var pointer: OpaquePointer
+        var ready = false
+    }
+
+    private init(directories: [Directory], summary: String, spawner: OpaquePointer? = nil) {
         self.directories = directories
         self.summary = summary
+        self.spawner = Mutex(spawner.map { SpawnerHandle(pointer: $0) })
         procsFiles = Mutex(
             directories.compactMap { directory in
                 let descriptor = open(directory.path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
@@ -40,7 +49,8 @@ public final class JobCgroup: Sendable {
     /// `pids` and `memory` limits where the controllers exist (or takes the set `prepare` made
     /// ahead, named `job-<pid>-<random>`). Returns nil when no hierarchy can be written.
     public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?, root: String = "/sys/fs/cgroup") -> JobCgroup? {
-        let directories = (root == defaultRoot ? prepared.take() : nil) ?? makeDirectories(name: name, root: root)
+        let pooled = root == defaultRoot ? prepared.take() : nil
+        let directories = pooled?.directories ?? makeDirectories(name: name, root: root)
         guard !directories.isEmpty else { return nil }
         var notes: [String] = []
         for directory in directories {
@@ -59,7 +69,8 @@ public final class JobCgroup: Sendable {
         }
         let kinds = directories.map { $0.version == 2 ? "v2" : "v1 \($0.controller)" }.joined(separator: ", ")
         return JobCgroup(
-            directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")))
+            directories: directories, summary: "cgroup (\(kinds))" + (notes.isEmpty ? "" : ": " + notes.joined(separator: ", ")),
+            spawner: pooled?.spawner)
     }
 
     static let defaultRoot = "/sys/fs/cgroup"
@@ -107,8 +118,13 @@ public final class JobCgroup: Sendable {
 
     /// One set of job directories made ahead, handed to the first `create` (which waits for it
     /// when it is still being made).
-    private final class Prepared: Sendable {
-        private let state = Mutex<(started: Bool, directories: [Directory]?, done: Bool)>((false, nil, false))
+    private final class Prepared: @unchecked Sendable {
+        /// The directories and, where they are all v1, the spawner that joined them.
+        struct Set: @unchecked Sendable {
+            var directories: [Directory]
+            var spawner: OpaquePointer?
+        }
+        private let state = Mutex<(started: Bool, made: Set?, done: Bool)>((false, nil, false))
         private let made = DispatchSemaphore(value: 0)
 
         /// Starts making the set; false when it was started before.
@@ -120,28 +136,30 @@ public final class JobCgroup: Sendable {
             }
         }
 
-        func finish(_ directories: [Directory]) {
-            state.withLock { $0.directories = directories.isEmpty ? nil : directories }
+        func finish(_ set: Set) {
+            state.withLock { $0.made = set.directories.isEmpty ? nil : set }
             made.signal()
         }
 
         /// The set, once; nil when none was started or it was taken.
-        func take() -> [Directory]? {
+        func take() -> Set? {
             let started = state.withLock { value in value.started && !value.done }
             guard started else { return nil }
             made.wait()
             made.signal()  // for a later `take` or `discard`, which find it gone
             return state.withLock { value in
                 value.done = true
-                defer { value.directories = nil }
-                return value.directories
+                defer { value.made = nil }
+                return value.made
             }
         }
     }
 
     /// Removes the set `prepare` made when no job took it.
     public static func discardPrepared() {
-        for directory in prepared.take() ?? [] { rmdir(directory.path) }
+        guard let set = prepared.take() else { return }
+        if let spawner = set.spawner { ci_spawner_stop(spawner) }
+        for directory in set.directories { rmdir(directory.path) }
     }
 
     /// This process's cgroup in each hierarchy: controller (or "" for v2) → path. Read once: the
@@ -180,8 +198,16 @@ public final class JobCgroup: Sendable {
         // period); the first job then takes them without waiting.
         let preparing = sweeping && root == defaultRoot && prepared.start()
         let thread = Thread {
-            if preparing { prepared.finish(makeDirectories(name: "job", root: root)) }
-            Self.write("0", to: file)
+            var joining = false
+            if preparing {
+                let directories = makeDirectories(name: "job", root: root)
+                // Where the set is all v1, its spawner's joining it is the write that readies
+                // the lock, and the first job's processes need no other.
+                let spawner = startSpawner(for: directories)
+                joining = spawner != nil
+                prepared.finish(Prepared.Set(directories: directories, spawner: spawner))
+            }
+            if !joining { Self.write("0", to: file) }
             if sweeping { removeStale(root: root) }
         }
         thread.stackSize = 1 << 18
@@ -267,6 +293,7 @@ public final class JobCgroup: Sendable {
 
     /// Kills what is left and removes the directories.
     public func remove() async {
+        stopSpawner()
         await killAll()
         procsFiles.withLock { files in
             for descriptor in files ?? [] { close(descriptor) }
@@ -282,12 +309,40 @@ public final class JobCgroup: Sendable {
         }
     }
 
-    /// Starts a thread that joins the job's cgroups and starts the job's processes from there
-    /// (`ci_spawner`), so that no process has to join them itself: only where every hierarchy
-    /// is v1 (a v2 cgroup takes a whole process, not one thread). Nil otherwise, or when the
-    /// `tasks` files cannot be opened. It joins them on its own thread: `ci_spawner_ready` waits
-    /// for that. Stop it (`ci_spawner_stop`) before `remove`.
-    public func startSpawner() -> OpaquePointer? {
+    /// Starts, once, a thread that joins the job's cgroups and starts the job's processes from
+    /// there (`ci_spawner`), so that no process has to join them itself: only where every
+    /// hierarchy is v1 (a v2 cgroup takes a whole process, not one thread). It joins on its own
+    /// thread; `readySpawner` waits for that. `remove` stops it first.
+    public func startSpawner() {
+        spawner.withLock { value in
+            if value == nil, let started = Self.startSpawner(for: directories) { value = SpawnerHandle(pointer: started) }
+        }
+    }
+
+    /// The spawner, once it has joined the cgroups; nil when there is none or it could not join
+    /// (it is stopped then, and each process joins the cgroups itself).
+    public func readySpawner() -> OpaquePointer? {
+        guard let current = spawner.withLock({ $0 }) else { return nil }
+        if current.ready { return current.pointer }
+        if ci_spawner_ready(current.pointer) == 0 {
+            spawner.withLock { $0?.ready = true }
+            return current.pointer
+        }
+        stopSpawner()
+        return nil
+    }
+
+    /// Stops the spawner (its thread leaves the cgroups as it ends).
+    func stopSpawner() {
+        if let stopped = spawner.withLock({ value -> OpaquePointer? in
+            defer { value = nil }
+            return value?.pointer
+        }) {
+            ci_spawner_stop(stopped)
+        }
+    }
+
+    private static func startSpawner(for directories: [Directory]) -> OpaquePointer? {
         guard !directories.isEmpty, directories.allSatisfy({ $0.version == 1 }) else { return nil }
         var descriptors: [Int32] = []
         for directory in directories {

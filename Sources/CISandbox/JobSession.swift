@@ -134,35 +134,9 @@ public final class HostJobSession: JobSession {
         self.cgroup = cgroup
     }
 
-    /// A `ci_spawner` pointer (see `JobCgroup.startSpawner`), with whether it has joined.
-    private struct Spawner: @unchecked Sendable {
-        var pointer: OpaquePointer
-        var ready = false
-    }
-    private let spawner = Mutex<Spawner?>(nil)
-
     /// Starts the job's spawner thread, when the cgroups allow one: it joins them (which may wait
     /// for the kernel's cgroup lock) while the job prepares.
-    public func prepare() {
-        guard let cgroup else { return }
-        spawner.withLock { value in
-            if value == nil, let started = cgroup.startSpawner() { value = Spawner(pointer: started) }
-        }
-    }
-
-    /// The spawner, once it has joined the cgroups; nil when there is none or it could not join
-    /// (it is stopped then, and each step joins the cgroups itself).
-    private func readySpawner() -> OpaquePointer? {
-        guard let current = spawner.withLock({ $0 }) else { return nil }
-        if current.ready { return current.pointer }
-        if ci_spawner_ready(current.pointer) == 0 {
-            spawner.withLock { $0?.ready = true }
-            return current.pointer
-        }
-        spawner.withLock { $0 = nil }
-        ci_spawner_stop(current.pointer)
-        return nil
-    }
+    public func prepare() { cgroup?.startSpawner() }
 
     /// Process groups, plus the cgroup's summary when there is one.
     public var summary: String {
@@ -178,7 +152,7 @@ public final class HostJobSession: JobSession {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
         let child: ChildProcess
-        if cgroup != nil, let spawner = readySpawner() {
+        if let spawner = cgroup?.readySpawner() {
             // Born in the job's cgroups: started from the spawner's thread, which is in them.
             child = try ChildProcess.spawn(spec, spawner: spawner)
         } else if let cgroup {
@@ -216,13 +190,8 @@ public final class HostJobSession: JobSession {
 
     /// Stops what the job's steps left running.
     public func close() async {
-        // The spawner's thread leaves the cgroups as it ends, before they are emptied and removed.
-        if let spawner = spawner.withLock({ value -> OpaquePointer? in
-            defer { value = nil }
-            return value?.pointer
-        }) {
-            ci_spawner_stop(spawner)
-        }
+        // The spawner's thread leaves the cgroups as it ends, before they are emptied.
+        cgroup?.stopSpawner()
         // With a cgroup, every process the steps started is in it (leaving it takes privileges a
         // step could use for worse); without one, the steps' groups and sessions and the tracking
         // id find them.
