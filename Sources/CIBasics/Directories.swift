@@ -67,8 +67,11 @@ public enum Directories {
     private static func removeContents(of directory: Int32, path: String, depth: Int, failure: inout Failure?) {
         // Names first, then removals: a directory's listing is not changed while it is read.
         var entries: [(name: String, isDirectory: Bool?)] = []
-        guard let listing = fdopendir(dup(directory)) else {
-            if failure == nil { failure = Failure(path: path, errno: errno, action: "remove") }
+        let copy = dup(directory)
+        guard copy >= 0, let listing = fdopendir(copy) else {
+            let code = errno
+            if copy >= 0 { close(copy) }
+            if failure == nil { failure = Failure(path: path, errno: code, action: "remove") }
             return
         }
         while let entry = readdir(listing) {

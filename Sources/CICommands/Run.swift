@@ -131,6 +131,8 @@ public struct Run: AsyncParsableCommand {
 
     /// Runs the command, writing to `console`; returns the exit status.
     public func execute(console: Console) async -> Int32 {
+        // What the run made ahead (a cgroup set, from before argument parsing) goes on every return.
+        defer { SandboxSettings.finishRun() }
         let environment = ProcessInfo.processInfo.environment
         let target = path ?? workflows ?? "."
         // Slow one-time kernel and library work starts now, on other threads, while the
@@ -248,7 +250,6 @@ public struct Run: AsyncParsableCommand {
         }
 
         var worst = Status.success
-        defer { SandboxSettings.finishRun() }
         for workflow in selected {
             let status = await runWorkflow(
                 workflow, repository: repository, event: eventName, payload: payload, data: data, matrixFilter: matrixFilter,

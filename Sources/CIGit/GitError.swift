@@ -66,6 +66,11 @@ enum GitLibrary {
                 code: .libraryMissing, call: "dlopen",
                 message: "cannot load \(name) (install libgit2 1.5, e.g. apt-get install libgit2-1.5, or set CI_RUNNER_LIBGIT2): \(reason)")
         }
+        if let missing = ci_git_missing_symbol() {
+            return GitError(
+                code: .libraryMissing, call: "dlsym",
+                message: "\(path ?? String(cString: ci_git_library_name())) has no \(String(cString: missing)) (libgit2 1.5 is needed)")
+        }
         let result = ci_git_libgit2_init()
         return result < 0 ? GitError.from(result, call: "git_libgit2_init") : nil
     }()

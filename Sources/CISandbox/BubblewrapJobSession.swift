@@ -229,12 +229,22 @@ public final class BubblewrapJobSession: JobSession {
         if message.utf8.count > AgentMessage.inlineLimit {
             // Too large for one message: hand it over in a file only this job can read.
             let file = policy.temp + "/.agent-request-\(id).json"
-            _ = FileManager.default.createFile(atPath: file, contents: Data(message.utf8), attributes: [.posixPermissions: 0o600])
+            do {
+                try Files.write(file, message.utf8, mode: 0o600)
+            } catch {
+                state.withLock {
+                    $0.pending.removeValue(forKey: id)
+                    $0.sentEnvironment = nil
+                }
+                Glibc.close(pipe[0])
+                Glibc.close(pipe[1])
+                throw SpawnError(executable: spec.executable, message: "cannot hand the step to the sandbox: \(error)")
+            }
             message = JSONValue.object([("op", .string("run")), ("id", .int(id)), ("file", .string(file))]).serialized(.compact)
         }
         let sendError = AgentMessage.send(serialized: message, on: socket, descriptor: pipe[1])
         Glibc.close(pipe[1])
-        if sendError == 0 { state.withLock { $0.sentEnvironment = spec.environment } }
+        state.withLock { $0.sentEnvironment = sendError == 0 ? spec.environment : nil }
         defer { _ = state.withLock { $0.pending.removeValue(forKey: id) } }
         guard sendError == 0 else {
             Glibc.close(pipe[0])
@@ -265,6 +275,10 @@ public final class BubblewrapJobSession: JobSession {
         }
         control.detach()
         let outcome = state.withLock { $0.pending[id] }
+        if outcome?.failure != nil {
+            // The agent may not have taken this request's environment: the next one goes whole.
+            state.withLock { $0.sentEnvironment = nil }
+        }
         if var failure = outcome?.failure {
             if state.withLock({ $0.ended }) {
                 let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -159,7 +159,17 @@ public final class JobCgroup: Sendable {
     public static func discardPrepared() {
         guard let set = prepared.take() else { return }
         if let spawner = set.spawner { ci_spawner_stop(spawner) }
-        for directory in set.directories { rmdir(directory.path) }
+        for directory in set.directories { removeDirectory(directory.path) }
+    }
+
+    /// rmdir, retried for up to 50 ms while the cgroup is busy (a thread that has just left it,
+    /// such as a stopped spawner, can keep it so for a moment).
+    static func removeDirectory(_ path: String) {
+        var tries = 0
+        while rmdir(path) != 0 && errno == EBUSY && tries < 50 {
+            tries += 1
+            usleep(1000)
+        }
     }
 
     /// This process's cgroup in each hierarchy: controller (or "" for v2) → path. Read once: the
@@ -192,7 +202,13 @@ public final class JobCgroup: Sendable {
     /// With `sweeping`, the same thread then removes the job cgroups that runners which are
     /// gone left behind (`removeStale`).
     public static func primeMigrationLock(root: String = "/sys/fs/cgroup", sweeping: Bool = false) {
-        guard let file = ownDirectories(root: root).map({ $0 + "/cgroup.procs" }).first(where: { access($0, W_OK) == 0 }) else { return }
+        // v2's cgroup.procs takes the whole process, which is where it already is in that
+        // hierarchy (a spawner thread is only ever in v1 cgroups); on v1 only this thread moves,
+        // through `tasks`: writing to v1's cgroup.procs would move every thread of the runner,
+        // the job's spawners too, out of their jobs' cgroups.
+        let writable = ownDirectories(root: root).filter { access($0 + "/cgroup.procs", W_OK) == 0 }
+        guard let own = writable.first else { return }
+        let isV2 = FileManager.default.fileExists(atPath: own + "/cgroup.controllers")
         // With the sweep, once per run: the first job's directories are made first, while nothing
         // holds the cgroup lock (a mkdir waits for the lock the write below holds for its grace
         // period); the first job then takes them without waiting.
@@ -207,7 +223,9 @@ public final class JobCgroup: Sendable {
                 joining = spawner != nil
                 prepared.finish(Prepared.Set(directories: directories, spawner: spawner))
             }
-            if !joining { Self.write("0", to: file) }
+            if !joining {
+                if isV2 { Self.write("0", to: own + "/cgroup.procs") } else { Self.write("\(ci_gettid())", to: own + "/tasks") }
+            }
             if sweeping { removeStale(root: root) }
         }
         thread.stackSize = 1 << 18
@@ -299,37 +317,40 @@ public final class JobCgroup: Sendable {
             for descriptor in files ?? [] { close(descriptor) }
             files = nil
         }
-        for directory in directories {
-            // A thread that just left (a stopped spawner) can keep the cgroup busy for a moment.
-            var tries = 0
-            while rmdir(directory.path) != 0 && errno == EBUSY && tries < 50 {
-                tries += 1
-                try? await Task.sleep(for: .milliseconds(1))
-            }
-        }
+        for directory in directories { Self.removeDirectory(directory.path) }
     }
 
     /// Starts, once, a thread that joins the job's cgroups and starts the job's processes from
     /// there (`ci_spawner`), so that no process has to join them itself: only where every
     /// hierarchy is v1 (a v2 cgroup takes a whole process, not one thread). It joins on its own
-    /// thread; `readySpawner` waits for that. `remove` stops it first.
+    /// thread; `withReadySpawner` waits for that. `remove` stops it first.
     public func startSpawner() {
         spawner.withLock { value in
             if value == nil, let started = Self.startSpawner(for: directories) { value = SpawnerHandle(pointer: started) }
         }
     }
 
-    /// The spawner, once it has joined the cgroups; nil when there is none or it could not join
-    /// (it is stopped then, and each process joins the cgroups itself).
-    public func readySpawner() -> OpaquePointer? {
-        guard let current = spawner.withLock({ $0 }) else { return nil }
-        if current.ready { return current.pointer }
-        if ci_spawner_ready(current.pointer) == 0 {
-            spawner.withLock { $0?.ready = true }
-            return current.pointer
+    /// Runs `body` with the spawner once it has joined the cgroups, holding it so that it cannot be
+    /// stopped meanwhile; nil when there is none or it could not join (it is stopped then, and
+    /// each process joins the cgroups itself).
+    public func withReadySpawner<T>(_ body: (OpaquePointer) throws(SpawnError) -> T) throws(SpawnError) -> T? {
+        let result: Result<T, SpawnError>? = spawner.withLock { value in
+            guard let current = value else { return nil }
+            if !current.ready {
+                guard ci_spawner_ready(current.pointer) == 0 else {
+                    ci_spawner_stop(current.pointer)
+                    value = nil
+                    return nil
+                }
+                value?.ready = true
+            }
+            do throws(SpawnError) {
+                return .success(try body(current.pointer))
+            } catch {
+                return .failure(error)
+            }
         }
-        stopSpawner()
-        return nil
+        return try result?.get()
     }
 
     /// Stops the spawner (its thread leaves the cgroups as it ends).

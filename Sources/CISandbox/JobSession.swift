@@ -152,9 +152,9 @@ public final class HostJobSession: JobSession {
         var spec = spec
         spec.environment["RUNNER_TRACKING_ID"] = trackingID
         let child: ChildProcess
-        if let spawner = cgroup?.readySpawner() {
+        if let spawned = try cgroup?.withReadySpawner({ spawner throws(SpawnError) in try ChildProcess.spawn(spec, spawner: spawner) }) {
             // Born in the job's cgroups: started from the spawner's thread, which is in them.
-            child = try ChildProcess.spawn(spec, spawner: spawner)
+            child = spawned
         } else if let cgroup {
             child = try cgroup.withProcsFiles { files throws(SpawnError) in try ChildProcess.spawn(spec, cgroups: files) }
         } else {

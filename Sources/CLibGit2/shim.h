@@ -1,6 +1,9 @@
 #ifndef CI_RUNNER_CLIBGIT2_SHIM_H
 #define CI_RUNNER_CLIBGIT2_SHIM_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // RTLD_DEFAULT
+#endif
 #include <dlfcn.h>
 #include <git2.h>
 #include <stddef.h>
@@ -14,12 +17,14 @@
 
 /// The loaded library, or NULL; loads it on the first call: `path` (NULL: libgit2's soname,
 /// found the usual way). `error` (may be NULL) receives dlerror's message when it cannot be
-/// loaded.
+/// loaded. The library joins the global scope (RTLD_GLOBAL): every compiled copy of these inline
+/// functions (one per object file) then finds its symbols through RTLD_DEFAULT, whichever file
+/// was loaded.
 static inline void *ci_git_load(const char *path, const char **error) {
     static void *handle;
     void *loaded = __atomic_load_n(&handle, __ATOMIC_ACQUIRE);
     if (loaded == NULL) {
-        loaded = dlopen(path != NULL ? path : "libgit2.so." LIBGIT2_SOVERSION, RTLD_NOW | RTLD_LOCAL);
+        loaded = dlopen(path != NULL ? path : "libgit2.so." LIBGIT2_SOVERSION, RTLD_NOW | RTLD_GLOBAL);
         if (loaded == NULL) {
             if (error != NULL) *error = dlerror();
             return NULL;
@@ -32,12 +37,31 @@ static inline void *ci_git_load(const char *path, const char **error) {
 /// The library's name, for messages.
 static inline const char *ci_git_library_name(void) { return "libgit2.so." LIBGIT2_SOVERSION; }
 
-// Declares `ci_<name>` forwarding to libgit2's `<name>`, resolved on first use.
+/// The functions the forwarders below call: `ci_git_missing_symbol` checks them all at once.
+static const char *const ci_git_symbols[] = {
+    "git_libgit2_init", "git_error_last", "git_repository_open_ext", "git_repository_free", "git_repository_workdir",
+    "git_repository_head", "git_repository_head_detached", "git_repository_config_snapshot", "git_repository_index",
+    "git_reference_target", "git_reference_name", "git_reference_free", "git_commit_lookup", "git_commit_free",
+    "git_commit_author", "git_commit_committer", "git_commit_message", "git_config_free", "git_config_get_string",
+    "git_index_free", "git_index_entrycount", "git_index_get_byindex", "git_status_list_new", "git_status_list_entrycount",
+    "git_status_byindex", "git_status_list_free", "git_oid_tostr",
+};
+
+/// The first function of `ci_git_symbols` the loaded library lacks, or NULL when it has them all.
+static inline const char *ci_git_missing_symbol(void) {
+    for (size_t i = 0; i < sizeof ci_git_symbols / sizeof ci_git_symbols[0]; i++) {
+        if (dlsym(RTLD_DEFAULT, ci_git_symbols[i]) == NULL) return ci_git_symbols[i];
+    }
+    return NULL;
+}
+
+// Declares `ci_<name>` forwarding to libgit2's `<name>`, resolved on first use (only after
+// ci_git_load and ci_git_missing_symbol have succeeded; each name is in ci_git_symbols).
 #define CI_GIT_FORWARD(name, ...)                                                                   \
     static __typeof__(&name) resolved;                                                             \
     __typeof__(&name) function = __atomic_load_n(&resolved, __ATOMIC_ACQUIRE);                     \
     if (function == NULL) {                                                                        \
-        function = (__typeof__(&name))dlsym(ci_git_load(NULL, NULL), #name);                             \
+        function = (__typeof__(&name))dlsym(RTLD_DEFAULT, #name);                             \
         __atomic_store_n(&resolved, function, __ATOMIC_RELEASE);                                   \
     }                                                                                              \
     return function(__VA_ARGS__);

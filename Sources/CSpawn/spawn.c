@@ -353,7 +353,8 @@ static void *spawner_main(void *raw) {
     pthread_cond_broadcast(&spawner->changed);
     for (;;) {
         while (!spawner->stopping && spawner->request == NULL) pthread_cond_wait(&spawner->changed, &spawner->lock);
-        if (spawner->stopping) break;
+        // A request made before the stop is still answered, so that no caller waits forever.
+        if (spawner->request == NULL) break;
         const ci_spawn_options *request = spawner->request;
         pthread_mutex_unlock(&spawner->lock);
         pid_t pid = 0;
@@ -401,6 +402,10 @@ int ci_spawner_ready(ci_spawner *spawner) {
 int ci_spawner_spawn(ci_spawner *spawner, const ci_spawn_options *options, pid_t *out_pid) {
     pthread_mutex_lock(&spawner->lock);
     while (spawner->request != NULL) pthread_cond_wait(&spawner->changed, &spawner->lock);
+    if (spawner->stopping) {
+        pthread_mutex_unlock(&spawner->lock);
+        return ESRCH;
+    }
     spawner->request = options;
     pthread_cond_broadcast(&spawner->changed);
     while (spawner->request == options) pthread_cond_wait(&spawner->changed, &spawner->lock);
@@ -420,3 +425,5 @@ void ci_spawner_stop(ci_spawner *spawner) {
     pthread_mutex_destroy(&spawner->lock);
     free(spawner);
 }
+
+pid_t ci_gettid(void) { return (pid_t)syscall(SYS_gettid); }

@@ -130,5 +130,16 @@ import Testing
         #expect(run.error.contains("cannot load \(fixture.path)/no/libgit2.so.1.5"), "\(run.error)")
         let validate = try Binary.run(["validate", ".github/workflows/ci.yml"], in: fixture.path, environment: missing)
         #expect(validate.status == 0, "\(validate.output) \(validate.error)")
+        // A library that is not libgit2: named, not called.
+        let wrong = try Binary.run(["run", "-l"], in: fixture.path, environment: ["CI_RUNNER_LIBGIT2": "libc.so.6"])
+        #expect(wrong.status == 2)
+        #expect(wrong.error.contains("libc.so.6 has no git_libgit2_init"), "\(wrong.error)")
+        // The real library under another file name works.
+        let linked = "/usr/lib/x86_64-linux-gnu/libgit2.so.1.5"
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: linked) {
+            let real = target.hasPrefix("/") ? target : "/usr/lib/x86_64-linux-gnu/" + target
+            let other = try Binary.run(["run", "-l"], in: fixture.path, environment: ["CI_RUNNER_LIBGIT2": real])
+            #expect(other.status == 0, "\(real): \(other.error)")
+        }
     }
 }

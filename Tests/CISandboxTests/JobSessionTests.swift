@@ -251,7 +251,13 @@ import Testing
         }
         #expect(cgroup.summary.contains("pids.max 50"))
         let session = HostJobSession(cgroup: cgroup)
-        if prepared { session.prepare() }
+        if prepared {
+            session.prepare()
+            // Another job's start readies the kernel's lock by a write that moves nothing: not
+            // even this job's spawner thread out of its cgroups (on v1 it writes to `tasks`).
+            JobCgroup.primeMigrationLock()
+            try await Task.sleep(for: .milliseconds(50))
+        }
         let (_, membership) = try await Self.run(session, "cat /proc/self/cgroup", in: paths)
         for path in cgroup.paths {
             let relative = path.split(separator: "/").suffix(2).joined(separator: "/")

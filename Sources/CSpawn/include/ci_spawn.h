@@ -113,6 +113,9 @@ int ci_spawner_ready(ci_spawner *spawner);
 /// be 0: the process is born in the spawner's cgroups). Blocks until it has started.
 int ci_spawner_spawn(ci_spawner *spawner, const ci_spawn_options *options, pid_t *out_pid);
 
+/// The calling thread's id.
+pid_t ci_gettid(void);
+
 /// Stops the spawner and waits for its thread to end; frees it.
 void ci_spawner_stop(ci_spawner *spawner);
 
