@@ -1,12 +1,15 @@
 #ifndef CI_RUNNER_CLIBGIT2_SHIM_H
 #define CI_RUNNER_CLIBGIT2_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE  // RTLD_DEFAULT
-#endif
 #include <dlfcn.h>
 #include <git2.h>
 #include <stddef.h>
+
+// glibc declares RTLD_DEFAULT only under _GNU_SOURCE, which this module must not define (the
+// system headers would then differ from other modules' views of them, e.g. fd_set).
+#ifndef RTLD_DEFAULT
+#define RTLD_DEFAULT ((void *)0)
+#endif
 
 // libgit2 is loaded when first used, not when ci-runner starts: its 18 shared libraries (krb5,
 // ssh2, mbedTLS, ...) cost every process ~2 ms to load, and most processes (the sandbox agent,
