@@ -84,15 +84,18 @@ public enum Directories {
         }
         closedir(listing)
         var madeWritable = false
+        // Unlinks `name` (with `flags`); a read-only directory (Go's module cache makes them) is
+        // made writable once and the unlink tried again. True when it is gone.
+        func unlink(_ name: String, _ flags: Int32) -> Bool {
+            if unlinkat(directory, name, flags) == 0 || errno == ENOENT { return true }
+            guard errno == EACCES, !madeWritable else { return false }
+            madeWritable = true
+            fchmod(directory, 0o700)
+            return unlinkat(directory, name, flags) == 0
+        }
         for (name, isDirectory) in entries {
             if isDirectory != true {
-                if unlinkat(directory, name, 0) == 0 || errno == ENOENT { continue }
-                if errno == EACCES, !madeWritable {
-                    // A read-only directory (Go's module cache makes them): allow removing.
-                    madeWritable = true
-                    fchmod(directory, 0o700)
-                    if unlinkat(directory, name, 0) == 0 { continue }
-                }
+                if unlink(name, 0) { continue }
                 guard errno == EISDIR else {
                     if failure == nil { failure = Failure(path: path + "/" + name, errno: errno, action: "remove") }
                     continue
@@ -107,13 +110,7 @@ public enum Directories {
             }
             removeContents(of: descriptor, path: child, depth: depth + 1, failure: &failure)
             close(descriptor)
-            if unlinkat(directory, name, AT_REMOVEDIR) == 0 || errno == ENOENT { continue }
-            if errno == EACCES, !madeWritable {
-                madeWritable = true
-                fchmod(directory, 0o700)
-                if unlinkat(directory, name, AT_REMOVEDIR) == 0 { continue }
-            }
-            if failure == nil { failure = Failure(path: child, errno: errno, action: "remove") }
+            if !unlink(name, AT_REMOVEDIR), failure == nil { failure = Failure(path: child, errno: errno, action: "remove") }
         }
     }
 }
@@ -133,18 +130,26 @@ public enum Files {
         }
         guard descriptor >= 0 else { throw Directories.Failure(path: file, errno: errno, action: "create") }
         defer { close(descriptor) }
-        let contiguous = Array(bytes)
-        var written = 0
-        while written < contiguous.count {
-            let count = contiguous.withUnsafeBytes { raw in
-                Glibc.write(descriptor, raw.baseAddress.map { $0 + written }, contiguous.count - written)
-            }
-            if count < 0 {
+        let error = Array(bytes).withUnsafeBytes { writeAll($0, to: descriptor) }
+        if error != 0 { throw Directories.Failure(path: file, errno: error, action: "write") }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, retrying on EINTR; returns 0 or the errno that
+    /// stopped it.
+    @discardableResult
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {
+        guard var base = bytes.baseAddress else { return 0 }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let written = Glibc.write(descriptor, base, remaining)
+            if written < 0 {
                 if errno == EINTR { continue }
-                throw Directories.Failure(path: file, errno: errno, action: "write")
+                return errno
             }
-            written += count
+            remaining -= written
+            base += written
         }
+        return 0
     }
 
     /// Writes `text` as UTF-8 (see `write(_:_:mode:makingDirectory:)`).

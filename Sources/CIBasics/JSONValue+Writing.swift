@@ -38,6 +38,14 @@ extension JSONValue {
         return out
     }
 
+    /// The value as one line of compact JSON (NDJSON), with its line feed, in UTF-8 bytes.
+    public func serializedLine() -> [UInt8] {
+        var out: [UInt8] = []
+        write(to: &out, format: .compact, level: 0)
+        out.append(0x0A)
+        return out
+    }
+
     private func write(to out: inout [UInt8], format: JSONFormat, level: Int) {
         switch self {
         case .null: out += "null".utf8

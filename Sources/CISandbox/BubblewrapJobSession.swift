@@ -44,7 +44,7 @@ public final class BubblewrapJobSession: JobSession {
         var sentEnvironment: [String: String]?
     }
     private let state = Mutex(State())
-    /// Signalled once bwrap's start has succeeded or failed (and again by each waiter).
+    /// Signalled once bwrap's start has succeeded or failed (`waitForEvent`).
     private let launched = DispatchSemaphore(value: 0)
     /// Signalled when the session closes: the thread that started bwrap waits for it (bwrap's
     /// `--die-with-parent` follows that thread).
@@ -79,8 +79,7 @@ public final class BubblewrapJobSession: JobSession {
     /// reports are read by each step as it waits for its own.
     private func start() throws(SpawnError) -> Int32 {
         prepare()
-        launched.wait()
-        launched.signal()  // for the next step, which finds the socket at once
+        launched.waitForEvent()
         if let socket = state.withLock({ $0.socket >= 0 ? $0.socket : nil }) { return socket }
         throw SpawnError(executable: bubblewrap, message: state.withLock { $0.startError } ?? "the sandbox did not start")
     }
@@ -127,7 +126,7 @@ public final class BubblewrapJobSession: JobSession {
         guard let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready" else {
             Glibc.close(pair[0])
             _ = ci_wait(pid)
-            let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let log = logText
             return .failure(SpawnError(executable: bubblewrap, message: "the sandbox did not start: " + (log.isEmpty ? "no message" : log)))
         }
         // The agent joins the cgroup before it reads the first step: its steps are born in it.
@@ -281,7 +280,7 @@ public final class BubblewrapJobSession: JobSession {
         }
         if var failure = outcome?.failure {
             if state.withLock({ $0.ended }) {
-                let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let log = logText
                 if !log.isEmpty { failure += " (\(log.suffix(600)))" }
             }
             throw SpawnError(executable: spec.executable, message: failure)
@@ -289,18 +288,16 @@ public final class BubblewrapJobSession: JobSession {
         return outcome?.status ?? 255
     }
 
+    /// What bwrap and the agent wrote to their log, trimmed.
+    private var logText: String {
+        (try? String(contentsOfFile: logFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
     /// Ends the agent and with it the sandbox, then empties the cgroup.
     public func close() async {
         // A sandbox still starting (prepared, no step yet) is waited for, then ended like any.
-        if state.withLock({ $0.launching }) {
-            if launched.wait(timeout: .now()) == .success {
-                launched.signal()
-            } else {
-                await HostJobSession.onNewThread { [launched] in
-                    launched.wait()
-                    launched.signal()
-                }
-            }
+        if state.withLock({ $0.launching }), !launched.eventHappened {
+            await HostJobSession.onNewThread { [launched] in launched.waitForEvent() }
         }
         let (socket, pid) = state.withLock { value -> (Int32, pid_t) in
             guard !value.closed else { return (-1, 0) }
@@ -330,6 +327,22 @@ public final class BubblewrapJobSession: JobSession {
         if socket >= 0 { Glibc.close(socket) }
         closing.signal()
         await cgroup?.remove()
+    }
+}
+
+extension DispatchSemaphore {
+    /// Waits for an event signalled once (a semaphore that starts at 0), and leaves it signalled
+    /// for the next waiter.
+    func waitForEvent() {
+        wait()
+        signal()
+    }
+
+    /// Whether that event has happened, without waiting.
+    var eventHappened: Bool {
+        guard wait(timeout: .now()) == .success else { return false }
+        signal()
+        return true
     }
 }
 

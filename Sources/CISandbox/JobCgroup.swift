@@ -48,9 +48,9 @@ public final class JobCgroup: Sendable {
     /// Creates `ci-runner/<name>-<pid>-<random>` below this process's own cgroup in each writable hierarchy, with
     /// `pids` and `memory` limits where the controllers exist (or takes the set `prepare` made
     /// ahead, named `job-<pid>-<random>`). Returns nil when no hierarchy can be written.
-    public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?, root: String = "/sys/fs/cgroup") -> JobCgroup? {
-        let pooled = root == defaultRoot ? prepared.take() : nil
-        let directories = pooled?.directories ?? makeDirectories(name: name, root: root)
+    public static func create(name: String, pidsLimit: Int?, memoryLimit: UInt64?) -> JobCgroup? {
+        let pooled = prepared.take()
+        let directories = pooled?.directories ?? makeDirectories(name: name)
         guard !directories.isEmpty else { return nil }
         var notes: [String] = []
         for directory in directories {
@@ -73,11 +73,12 @@ public final class JobCgroup: Sendable {
             spawner: pooled?.spawner)
     }
 
-    static let defaultRoot = "/sys/fs/cgroup"
+    /// Where the cgroup hierarchies are mounted.
+    static let root = "/sys/fs/cgroup"
 
     /// Makes the job's directory in each writable hierarchy (v2 first, then v1's pids, memory and
     /// freezer), without limits.
-    private static func makeDirectories(name: String, root: String) -> [Directory] {
+    private static func makeDirectories(name: String) -> [Directory] {
         let own = ownCgroups
         // Unique per process and call: concurrent runners (and runs) never share a cgroup.
         let safeName =
@@ -145,8 +146,7 @@ public final class JobCgroup: Sendable {
         func take() -> Set? {
             let started = state.withLock { value in value.started && !value.done }
             guard started else { return nil }
-            made.wait()
-            made.signal()  // for a later `take` or `discard`, which find it gone
+            made.waitForEvent()
             return state.withLock { value in
                 value.done = true
                 defer { value.made = nil }
@@ -201,22 +201,22 @@ public final class JobCgroup: Sendable {
     /// nothing) from another thread while the job prepares its directories pays it in parallel.
     /// With `sweeping`, the same thread then removes the job cgroups that runners which are
     /// gone left behind (`removeStale`).
-    public static func primeMigrationLock(root: String = "/sys/fs/cgroup", sweeping: Bool = false) {
+    public static func primeMigrationLock(sweeping: Bool = false) {
         // v2's cgroup.procs takes the whole process, which is where it already is in that
         // hierarchy (a spawner thread is only ever in v1 cgroups); on v1 only this thread moves,
         // through `tasks`: writing to v1's cgroup.procs would move every thread of the runner,
         // the job's spawners too, out of their jobs' cgroups.
-        let writable = ownDirectories(root: root).filter { access($0 + "/cgroup.procs", W_OK) == 0 }
+        let writable = ownDirectories().filter { access($0 + "/cgroup.procs", W_OK) == 0 }
         guard let own = writable.first else { return }
         let isV2 = FileManager.default.fileExists(atPath: own + "/cgroup.controllers")
         // With the sweep, once per run: the first job's directories are made first, while nothing
         // holds the cgroup lock (a mkdir waits for the lock the write below holds for its grace
         // period); the first job then takes them without waiting.
-        let preparing = sweeping && root == defaultRoot && prepared.start()
+        let preparing = sweeping && prepared.start()
         let thread = Thread {
             var joining = false
             if preparing {
-                let directories = makeDirectories(name: "job", root: root)
+                let directories = makeDirectories(name: "job")
                 // Where the set is all v1, its spawner's joining it is the write that readies
                 // the lock, and the first job's processes need no other.
                 let spawner = startSpawner(for: directories)
@@ -226,7 +226,7 @@ public final class JobCgroup: Sendable {
             if !joining {
                 if isV2 { Self.write("0", to: own + "/cgroup.procs") } else { Self.write("\(ci_gettid())", to: own + "/tasks") }
             }
-            if sweeping { removeStale(root: root) }
+            if sweeping { removeStale() }
         }
         thread.stackSize = 1 << 18
         thread.start()
@@ -234,8 +234,8 @@ public final class JobCgroup: Sendable {
 
     /// Removes the job cgroups of runners that are gone (killed before they could remove them):
     /// `…/ci-runner/<name>-<pid>-<random>` whose pid no longer runs, when empty (as rmdir allows).
-    public static func removeStale(root: String = "/sys/fs/cgroup") {
-        for directory in ownDirectories(root: root) {
+    public static func removeStale() {
+        for directory in ownDirectories() {
             let parent = directory + "/ci-runner"
             for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
                 let parts = name.split(separator: "-")
@@ -249,7 +249,7 @@ public final class JobCgroup: Sendable {
 
     /// This process's own cgroup directory in each hierarchy mounted here (v2, then v1's pids,
     /// memory and freezer).
-    static func ownDirectories(root: String) -> [String] {
+    static func ownDirectories() -> [String] {
         let own = ownCgroups
         let v2 = [root, root + "/unified"].compactMap { mount in own[""].map { mount + $0.trimmingSuffix("/") } }
         let v1 = ["pids", "memory", "freezer"].compactMap { controller in

@@ -190,12 +190,10 @@ public final class HostJobSession: JobSession {
 
     /// Stops what the job's steps left running.
     public func close() async {
-        // The spawner's thread leaves the cgroups as it ends, before they are emptied.
-        cgroup?.stopSpawner()
         // With a cgroup, every process the steps started is in it (leaving it takes privileges a
         // step could use for worse); without one, the steps' groups and sessions and the tracking
         // id find them.
-        let leftovers = cgroup?.processes.subtracting([getpid()]) ?? leftoversWithoutCgroup()
+        let leftovers = cgroup?.processes ?? leftoversWithoutCgroup()
         if !leftovers.isEmpty {
             for pid in leftovers { kill(pid, SIGTERM) }
             try? await Task.sleep(for: closeGrace)

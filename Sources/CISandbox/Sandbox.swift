@@ -93,12 +93,6 @@ public struct SandboxSettings: Sendable {
     /// Undoes what `prepareRun` made ahead and no job used; call it as a run ends.
     public static func finishRun() { JobCgroup.discardPrepared() }
 
-    /// Starts what a job's session needs ahead of time, in the background; call it when the job
-    /// starts, before its directories are prepared.
-    public func prepareJob() {
-        if useCgroups { JobCgroup.primeMigrationLock() }
-    }
-
     /// The session for one job; `network` false cuts this job's network whatever the setting.
     public func makeSession(for job: JobPaths, network jobNetwork: Bool = true) -> any JobSession {
         let cgroup = useCgroups ? JobCgroup.create(name: job.name, pidsLimit: pidsLimit, memoryLimit: memoryLimit) : nil

@@ -72,8 +72,7 @@ struct JobInstanceRunner {
             return finish(key, .failure, started, "Error: job containers and services need Docker, which this runner does not use yet.")
         }
 
-        // Directories and files (the session's slow kernel work starts meanwhile).
-        configuration.sandbox.prepareJob()
+        // Directories and files.
         let slug = (workflowRunner.prefix + name).fileSafeName + (index > 0 || !matrix.isEmpty ? "-\(index)" : "")
         let directories: JobDirectories
         do {
@@ -94,8 +93,7 @@ struct JobInstanceRunner {
             try directories.fillWorkspace(configuration: configuration)
         } catch {
             await session.close()
-            directories.removeCommands()
-            if !configuration.keepJobDirectories { try? Directories.remove(directories.root) }
+            directories.remove(keep: configuration.keepJobDirectories)
             return finish(key, .failure, started, "Error: cannot prepare the job's directories: \(error)")
         }
         let eventPath = directories.temp + "/_github_workflow/event.json"
@@ -165,8 +163,7 @@ struct JobInstanceRunner {
             try? Files.write(file, summary.utf8)
         }
 
-        directories.removeCommands()
-        if !configuration.keepJobDirectories { try? Directories.remove(directories.root) }
+        directories.remove(keep: configuration.keepJobDirectories)
 
         var result: Conclusion = run.status == .failure ? .failure : .success
         var message: String?

@@ -35,9 +35,11 @@ struct JobDirectories {
         try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
     }
 
-    /// Removes the folder of scripts and command files (it is in memory, whatever `--keep` says).
-    func removeCommands() {
+    /// Removes what the job made: the folder of scripts and command files (it is in memory,
+    /// whatever `--keep` says), and the job's folder unless `keep`.
+    func remove(keep: Bool) {
         if commands.hasPrefix("/dev/shm/") { try? Directories.remove(commands) }
+        if !keep { try? Directories.remove(root) }
     }
 
     /// Removes `/dev/shm/ci-runner-<pid>-…` folders whose runner is gone (killed before it could).
@@ -93,9 +95,6 @@ struct JobDirectories {
             if !created.contains(parent) {
                 try Directories.create(parent)
                 created.insert(parent)
-            }
-            if manager.fileExists(atPath: to) || (try? manager.destinationOfSymbolicLink(atPath: to)) != nil {
-                try manager.removeItem(atPath: to)
             }
             if (try? manager.attributesOfItem(atPath: from)) == nil, (try? manager.destinationOfSymbolicLink(atPath: from)) == nil {
                 continue

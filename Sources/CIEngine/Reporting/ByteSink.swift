@@ -1,3 +1,5 @@
+import CIBasics
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -28,17 +30,7 @@ public struct ByteSink: Sendable {
         case .closure(let sink):
             sink(Array(bytes))
         case .descriptor(let descriptor):
-            guard var base = bytes.baseAddress else { return }
-            var remaining = bytes.count
-            while remaining > 0 {
-                let written = Glibc.write(descriptor, base, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                remaining -= written
-                base += written
-            }
+            Files.writeAll(bytes, to: descriptor)
         }
     }
 

@@ -111,11 +111,7 @@ public final class LogStore: RunReporter {
             default:
                 break
             }
-            if state.events >= 0 {
-                var line = event.json.serializedBytes(.compact)
-                line.append(0x0A)
-                ByteSink(descriptor: state.events).write(line)
-            }
+            if state.events >= 0 { ByteSink(descriptor: state.events).write(event.json.serializedLine()) }
         }
     }
 

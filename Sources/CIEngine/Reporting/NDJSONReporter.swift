@@ -11,8 +11,6 @@ public final class NDJSONReporter: RunReporter {
 
     /// Writes the event as one line.
     public func receive(_ event: RunEvent) {
-        var line = event.json.serializedBytes(.compact)
-        line.append(0x0A)
-        stream.write(line)
+        stream.write(event.json.serializedLine())
     }
 }
