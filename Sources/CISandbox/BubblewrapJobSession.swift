@@ -256,18 +256,7 @@ public final class BubblewrapJobSession: JobSession {
             // Output until the agent reports (or goes), then that report; again until it is this step's.
             var buffer = [UInt8](repeating: 0, count: AgentMessage.bufferSize)
             while state.withLock({ $0.pending[id].map { $0.status == nil && $0.failure == nil } ?? false }) {
-                withoutActuallyEscaping(output) { sink in
-                    var box = PumpSink(sink: sink)
-                    withUnsafeMutablePointer(to: &box) { pointer in
-                        ci_pump_until(
-                            reader, socket,
-                            { context, data, length in
-                                guard let context, let data else { return }
-                                context.assumingMemoryBound(to: PumpSink.self).pointee.sink(
-                                    UnsafeRawBufferPointer(start: data, count: Int(length)))
-                            }, pointer)
-                    }
-                }
+                ChildProcess.pump(reader, until: socket, into: output)
                 receiveReport(on: socket, buffer: &buffer)
             }
             Glibc.close(reader)
@@ -344,8 +333,4 @@ extension DispatchSemaphore {
         signal()
         return true
     }
-}
-
-private struct PumpSink {
-    var sink: (UnsafeRawBufferPointer) -> Void
 }

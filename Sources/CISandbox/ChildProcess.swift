@@ -116,18 +116,15 @@ public final class ChildProcess: Sendable {
     /// left in the pipe is drained; then reaps it. Blocks: call it off the cooperative pool.
     /// Returns the exit code, or 128 + the signal that killed it.
     public func pump(_ sink: (UnsafeRawBufferPointer) -> Void) -> Int32 {
-        let pumped = withoutActuallyEscaping(sink) { sink in
-            var box = SinkBox(sink: sink)
-            return withUnsafeMutablePointer(to: &box) { pointer in
-                ci_pump(
-                    pid, outputDescriptor,
-                    { context, data, length in
-                        guard let context, let data else { return }
-                        let box = context.assumingMemoryBound(to: SinkBox.self)
-                        box.pointee.sink(UnsafeRawBufferPointer(start: data, count: Int(length)))
-                    }, pointer)
-            }
+        // Until the process has exited and what it left in the pipe is drained; output from
+        // descendants that outlive it is not waited for. Not reaped meanwhile, so that its pid
+        // cannot be reused.
+        let exit = ci_exit_fd(pid)
+        if exit >= 0 {
+            Self.pump(outputDescriptor, until: exit, into: sink)
+            close(exit)
         }
+        let pumped = min(exit, 0)
         close(outputDescriptor)
         // Reap under the lock, so that no signal can reach a process that reused the pid.
         let status = reaped.withLock { reaped in
@@ -245,6 +242,24 @@ public enum ProcessTable {
 
 /// `/dev/null`, open for reading for the life of the process: every child's standard input.
 private let nullDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+
+extension ChildProcess {
+    /// Reads `output` into `sink`, chunk by chunk, until `stop` becomes readable (a process's exit
+    /// descriptor, or the sandbox agent's socket with its report), then drains what is left.
+    static func pump(_ output: Int32, until stop: Int32, into sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { sink in
+            var box = SinkBox(sink: sink)
+            withUnsafeMutablePointer(to: &box) { pointer in
+                ci_pump_until(
+                    output, stop,
+                    { context, data, length in
+                        guard let context, let data else { return }
+                        context.assumingMemoryBound(to: SinkBox.self).pointee.sink(UnsafeRawBufferPointer(start: data, count: Int(length)))
+                    }, pointer)
+            }
+        }
+    }
+}
 
 private struct SinkBox {
     var sink: (UnsafeRawBufferPointer) -> Void

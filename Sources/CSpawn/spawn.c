@@ -254,14 +254,6 @@ void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context) 
     free(buffer);
 }
 
-int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context) {
-    int exit_fd = ci_exit_fd(pid);
-    if (exit_fd < 0) return exit_fd;
-    ci_pump_until(out_fd, exit_fd, sink, context);
-    close(exit_fd);
-    return 0;
-}
-
 #include <sys/socket.h>
 
 int ci_socketpair(int fds[2]) {

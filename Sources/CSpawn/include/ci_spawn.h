@@ -50,12 +50,6 @@ int ci_kill_group(pid_t pgid, int sig);
 /// Receives a chunk of a child's output.
 typedef void (*ci_output_sink)(void *context, const char *data, long length);
 
-/// Reads `out_fd` and calls `sink` with each chunk until the child `pid` has exited and the
-/// output it left in the pipe is drained; output from descendants that outlive it is not waited
-/// for. The child is not reaped (call ci_wait): until then its pid cannot be reused. Returns 0
-/// or -errno.
-int ci_pump(pid_t pid, int out_fd, ci_output_sink sink, void *context);
-
 /// Reads `out_fd` into `sink` until `stop_fd` becomes readable (the process has exited: its
 /// exit descriptor, or for a step in a sandbox the agent's report), then drains what is left.
 void ci_pump_until(int out_fd, int stop_fd, ci_output_sink sink, void *context);
