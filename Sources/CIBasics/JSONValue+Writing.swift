@@ -132,15 +132,16 @@ extension JSONValue {
         written += 1
         var index = 0
         while index < count {
-            // Eight bytes at a time while none needs an escape.
+            // Eight bytes at a time: all of them are copied, and kept up to the first that needs
+            // an escape (the buffer has room for the extra bytes).
             if index + 8 <= count {
                 let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                if !needsEscape(word, asciiOnly: asciiOnly) {
-                    UnsafeMutableRawPointer(buffer + written).storeBytes(of: word, as: UInt64.self)
-                    written += 8
-                    index += 8
-                    continue
-                }
+                UnsafeMutableRawPointer(buffer + written).storeBytes(of: word, as: UInt64.self)
+                let found = escapes(UInt64(littleEndian: word), asciiOnly: asciiOnly)
+                let clean = found.trailingZeroBitCount >> 3
+                written += clean
+                index += clean
+                if clean == 8 { continue }
             }
             let byte = source[index]
             if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && (!asciiOnly || byte < 0x7F) {
@@ -177,16 +178,18 @@ extension JSONValue {
         out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: written))
     }
 
-    /// Whether any of the eight bytes in `word` needs an escape: below 0x20, `"`, `\\`, or (with
-    /// `asciiOnly`) 0x7F and above. Bit tricks from "Bit Twiddling Hacks" (haszero, hasless).
+    /// The high bit of each of the eight bytes in `word` (little-endian) that needs an escape:
+    /// below 0x20, `"`, `\\`, or (with `asciiOnly`) 0x7F and above. Bit tricks from "Bit Twiddling
+    /// Hacks" (haszero, hasless); a byte above one that needs an escape may be flagged too, so only
+    /// the lowest flag is exact, and that is the one used.
     @inline(__always)
-    private static func needsEscape(_ word: UInt64, asciiOnly: Bool) -> Bool {
+    private static func escapes(_ word: UInt64, asciiOnly: Bool) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
         var found = hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C)) | ((word &- ones &* 0x20) & ~word & highs)
         if asciiOnly { found |= (word & highs) | hasZero(word ^ (ones &* 0x7F)) }
-        return found != 0
+        return found
     }
 
     /// The letter of a byte's short escape (`n` for a line feed, `"` for a quote), if it has one.

@@ -69,9 +69,10 @@ final class OutputCollector: Sendable {
         #expect(collector.feed("xx abcdef yy\n".map { String($0) }).text == "xx *** yy\n")
     }
 
-    /// The skipping scan finds what a naive left-to-right, longest-first scan finds, for secrets
-    /// of every length (one byte too) sharing prefixes and pairs, in random text made of their bytes.
-    @Test func theSkippingScanMasksWhatANaiveScanMasks() {
+    /// The sampling scan finds what a naive left-to-right, longest-first scan finds, for secrets
+    /// of every length (one byte too; shortest secrets below, at and above the four-byte pieces it
+    /// samples) sharing prefixes and pieces, in random text made of their bytes.
+    @Test func theSamplingScanMasksWhatANaiveScanMasks() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcxy\n".utf8)
         func naive(_ text: [UInt8], _ secrets: [[UInt8]]) -> [UInt8] {
@@ -89,15 +90,27 @@ final class OutputCollector: Sendable {
             }
             return out
         }
-        for round in 0..<300 {
+        for round in 0..<900 {
             let count = Int.random(in: 1...5, using: &generator)
+            // Lengths 1–6 in two rounds of three, 4–16 in the third (only pieces of four bytes are sampled).
+            let lengths = [1...6, 2...6, 4...16][round % 3]
             let secrets = (0..<count).map { _ in
                 String(
-                    decoding: (0..<Int.random(in: (round % 3 == 0 ? 1 : 2)...6, using: &generator)).map { _ in
+                    decoding: (0..<Int.random(in: lengths, using: &generator)).map { _ in
                         alphabet[Int.random(in: 0..<5, using: &generator)]
                     }, as: UTF8.self)
             }
-            let text = (0..<Int.random(in: 0...200, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? 0x61 }
+            // Text made of the secrets' bytes, with pieces of the secrets themselves in it.
+            var text: [UInt8] = []
+            let length = Int.random(in: 0...300, using: &generator)
+            while text.count < length {
+                if Bool.random(using: &generator), let secret = secrets.randomElement(using: &generator) {
+                    let bytes = Array(secret.utf8)
+                    text += bytes[0..<Int.random(in: 1...bytes.count, using: &generator)]
+                } else {
+                    text.append(alphabet.randomElement(using: &generator) ?? 0x61)
+                }
+            }
             let masked = SecretMasker(secrets).mask(String(decoding: text, as: UTF8.self))
             let expected = String(decoding: naive(text, secrets.map { Array($0.utf8) }), as: UTF8.self)
             #expect(masked == expected, "secrets \(secrets) in \(String(decoding: text, as: UTF8.self).debugDescription)")
