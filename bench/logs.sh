@@ -5,7 +5,7 @@
 # ratio (raw time / ci-runner time) ≥ 0.5; ci-runner's peak RSS < 50 MB, the same at 50 MB of
 # output as at 500 MB.
 #
-#   bash bench/logs.sh                     # SIZE=500M WARMUP=1 RUNS=3 by default
+#   bash bench/logs.sh                     # SIZE=500M WARMUP=1 RUNS=5 by default
 #
 # ci-runner's stdout goes to /dev/null, once with the terminal reporter and once with --json
 # (NDJSON events). Either way it writes the step's log to disk under CI_RUNNER_HOME, which is in
@@ -16,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SIZE="${SIZE:-500M}"
 SMALL_SIZE="${SMALL_SIZE:-50M}"
 WARMUP="${WARMUP:-1}"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-5}"
 SECRETS=50
 GOAL=0.5
 RSS_GOAL_MB=50
@@ -56,6 +56,8 @@ raw_cmd="bash -c 'yes | head -c $SIZE > /dev/null'"
 pipe_cmd="bash -c 'yes | head -c $SIZE | cat > /dev/null'"
 disk_file="$work/floor.log"
 disk_cmd="bash -c 'yes | head -c $SIZE | cat > $disk_file'"
+# What the kernel alone pays to put that many new bytes in the page cache (one process, no pipe).
+cache_cmd="bash -c 'head -c $SIZE /dev/zero > $disk_file'"
 # Each run starts with the previous run's files deleted and nothing dirty left to write back
 # (the kernel writing back an earlier run's 500 MB made single runs take twice as long).
 clean="bash -c 'rm -rf $CI_RUNNER_HOME/runs $disk_file && sync'"
@@ -72,15 +74,15 @@ eval "$clean"
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style basic --prepare "$clean" \
     --export-json "$OUT_DIR/logs.hyperfine.json" \
     -n ci-runner "$runner_cmd" -n "ci-runner --json" "$json_cmd" -n raw "$raw_cmd" -n "pipe floor" "$pipe_cmd" \
-    -n "disk floor" "$disk_cmd" >&2
+    -n "disk floor" "$disk_cmd" -n "page cache" "$cache_cmd" >&2
 eval "$clean"
 # Median wall time (single runs on this VM sometimes take twice as long, whatever runs them), min–max
 # and mean CPU (user + sys) of each command, in ms.
 read -r runner_mean runner_range runner_cpu json_mean json_range json_cpu raw_mean raw_range raw_cpu pipe_mean pipe_range pipe_cpu \
-    disk_mean disk_range disk_cpu < <("$PYTHON" -c '
+    disk_mean disk_range disk_cpu cache_mean cache_range cache_cpu < <("$PYTHON" -c '
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-for name in ("ci-runner", "ci-runner --json", "raw", "pipe floor", "disk floor"):
+for name in ("ci-runner", "ci-runner --json", "raw", "pipe floor", "disk floor", "page cache"):
     r = results[name]
     mean, low, high, cpu = r["median"], min(r["times"]), max(r["times"]), r["user"] + r["system"]
     print(f"{mean * 1000:.0f} {low * 1000:.0f}–{high * 1000:.0f} {cpu * 1000:.0f}", end=" ")
@@ -108,6 +110,14 @@ read -r ratio json_ratio mb_s json_mb_s raw_mb_s verdict rss_mb json_rss_mb smal
         b / 1e6 / (w / 1000), (w / r >= g ? "MET" : "MISSED"), rss, jrss, srss,
         (rss < rg && jrss < rg && rss < srss * 1.2 + 2 ? "MET" : "MISSED"), w / p, w / d, b / 1e6 / (p / 1000), b / 1e6 / (d / 1000) }')
 
+# A VM that hands freed memory back to its host (virtio-balloon free page reporting, as Firecracker
+# does) pays a host page fault for each new page: the page-cache row shows what that costs here.
+page_reporting="Free page reporting: none found."
+if [ -r /sys/module/page_reporting/parameters/page_reporting_order ]; then
+    reported_kib="$(cat /sys/module/page_reporting/parameters/reported_kib 2>/dev/null || echo '?')"
+    page_reporting="Free page reporting: on (this VM returns freed memory to its host: ${reported_kib} KiB so far; order $(cat /sys/module/page_reporting/parameters/page_reporting_order))."
+fi
+
 report="$OUT_DIR/logs.md"
 {
     echo "## Log throughput and memory (bench/logs.sh)"
@@ -126,10 +136,12 @@ report="$OUT_DIR/logs.md"
     echo "| raw: \`yes \\| head -c ${SIZE} > /dev/null\` | ${raw_mean} ms | ${raw_range} ms | ${raw_mb_s} | 1.00 | ${raw_cpu} ms | — |"
     echo "| pipe floor: \`… \\| cat > /dev/null\` | ${pipe_mean} ms | ${pipe_range} ms | ${pipe_mb_s} | ${pipe_ratio} | ${pipe_cpu} ms | — |"
     echo "| disk floor: \`… \\| cat > FILE\` (logs' disk) | ${disk_mean} ms | ${disk_range} ms | ${disk_mb_s} | ${disk_ratio} | ${disk_cpu} ms | — |"
+    echo "| page cache: \`head -c ${SIZE} /dev/zero > FILE\` | ${cache_mean} ms | ${cache_range} ms | — | — | ${cache_cpu} ms | — |"
     echo
     echo "Peak RSS: \"Maximum resident set size\" from /usr/bin/time -v, one run each (MB = 2^20 bytes); with"
     echo "\`head -c ${SMALL_SIZE}\` instead, ci-runner run peaks at ${small_rss_mb} MB."
     echo "Load average at the start: ${load_at_start}."
+    echo "${page_reporting}"
     echo
     echo "Goal: throughput ratio ≥ ${GOAL} — **${verdict}** (${ratio}; --json ${json_ratio}). Saving the output at all"
     echo "(the disk floor) reaches ${disk_ratio} here."
