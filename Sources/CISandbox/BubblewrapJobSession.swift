@@ -22,6 +22,9 @@ public final class BubblewrapJobSession: JobSession {
     public let logFile: String
     /// The job's tracking id (`RUNNER_TRACKING_ID`).
     public let trackingID: String
+    /// How long bwrap and the agent may take to start (a few milliseconds as a rule) before the
+    /// sandbox is killed and its steps fail.
+    public let startLimit: Duration
     let cgroup: JobCgroup?
 
     private struct Pending {
@@ -53,7 +56,8 @@ public final class BubblewrapJobSession: JobSession {
     /// Creates a session; nothing starts until `prepare` or the first step.
     public init(
         bubblewrap: String, policy: SandboxPolicy, agentCommand: [String], logFile: String,
-        trackingID: String = "ci-runner_" + UUID().uuidString.lowercased(), cgroup: JobCgroup? = nil
+        trackingID: String = "ci-runner_" + UUID().uuidString.lowercased(), cgroup: JobCgroup? = nil,
+        startLimit: Duration = .seconds(60)
     ) {
         self.bubblewrap = bubblewrap
         self.policy = policy
@@ -61,6 +65,7 @@ public final class BubblewrapJobSession: JobSession {
         self.logFile = logFile
         self.trackingID = trackingID
         self.cgroup = cgroup
+        self.startLimit = startLimit
     }
 
     /// The sandbox, for the job's log.
@@ -123,11 +128,21 @@ public final class BubblewrapJobSession: JobSession {
             return .failure(error)
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        guard let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready" else {
+        let (seconds, attoseconds) = startLimit.components
+        var socket = pollfd(fd: pair[0], events: Int16(POLLIN), revents: 0)
+        var polled: Int32
+        repeat {
+            polled = poll(&socket, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        } while polled < 0 && errno == EINTR
+        guard polled > 0, let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready"
+        else {
             Glibc.close(pair[0])
+            // bwrap leads its own session: the group takes the agent with it.
+            if polled == 0 { _ = ci_kill_group(pid, SIGKILL) }
             _ = ci_wait(pid)
             let log = logText
-            return .failure(SpawnError(executable: bubblewrap, message: "the sandbox did not start: " + (log.isEmpty ? "no message" : log)))
+            let why = polled == 0 ? "the sandbox did not start within \(startLimit)" : "the sandbox did not start"
+            return .failure(SpawnError(executable: bubblewrap, message: why + ": " + (log.isEmpty ? "no message" : log)))
         }
         // The agent joins the cgroup before it reads the first step: its steps are born in it.
         let joinError =

@@ -37,6 +37,40 @@ import Testing
         return git
     }
 
+    /// `--keep` keeps a job's folder with its step scripts and command files (and, sandboxed,
+    /// bwrap's log), which otherwise live in memory and go with the job.
+    @Test(arguments: ["none", "bwrap"])
+    func keepKeepsTheJobsScriptsAndCommandFiles(sandbox: String) throws {
+        try #require(Binary.isBuilt)
+        try #require(
+            sandbox != "bwrap" || FileManager.default.isExecutableFile(atPath: "/usr/bin/bwrap"),
+            "bubblewrap is installed by scripts/setup.sh")
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            "keep.yml",
+            """
+            on: push
+            jobs:
+              kept-\(sandbox):
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "NAME=value" >> "$GITHUB_ENV"
+
+            """)
+        let home = try TemporaryDirectory()
+        let result = try Binary.run(
+            ["run", "--keep", "--sandbox", sandbox, "keep.yml"], in: directory.path, environment: ["CI_RUNNER_HOME": home.path])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        let kept = home.path + "/runs/1/jobs/kept-\(sandbox)/temp/_runner_file_commands"
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: kept)) ?? []
+        #expect(files.contains { $0.hasPrefix("script-") }, "\(files)")
+        let envFile = files.first { $0.hasPrefix("set_env_") && (FileManager.default.contents(atPath: kept + "/" + $0)?.count ?? 0) > 0 }
+        #expect(envFile.flatMap { FileManager.default.contents(atPath: kept + "/" + $0) } == Data("NAME=value\n".utf8), "\(files)")
+        if sandbox == "bwrap" { #expect(files.contains("sandbox.log"), "\(files)") }
+        let inMemory = ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).filter { $0.hasPrefix("ci-runner-") }
+        #expect(!inMemory.contains { $0.contains("-kept-\(sandbox)-") }, "the in-memory folder is gone: \(inMemory)")
+    }
+
     @Test func runsTheRepositoryWorkflowWithFactsFromGit() throws {
         try #require(Binary.isBuilt)
         let git = try Self.repository()

@@ -122,6 +122,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: paths.workspace + "/file"))
     }
 
+    /// An agent that never says it is ready (here a `sleep` in its place) fails the job's steps
+    /// once the start limit has passed, and the sandbox is killed, not left behind.
+    @Test func aSandboxThatDoesNotStartInTimeIsKilledAndItsStepFails() async throws {
+        guard case .success(let bwrap) = Bubblewrap.probe(environment: ["PATH": "/usr/bin:/bin"]) else { return }
+        let scratch = try TemporaryDirectory()
+        let paths = try Self.paths(scratch, "slow-start")
+        let policy = SandboxPolicy(workspace: paths.workspace, temp: paths.temp, home: paths.home, toolCache: paths.toolCache)
+        let session = BubblewrapJobSession(
+            bubblewrap: bwrap, policy: policy, agentCommand: ["/bin/sleep", "3071"], logFile: scratch.path + "/sandbox.log",
+            startLimit: .milliseconds(500))
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await Self.run(session, "echo never", in: paths)
+        } throws: { error in
+            "\(error)".contains("did not start within 0.5 seconds")
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        await session.close()
+        #expect(Self.alive("sleep 3071").isEmpty, "the agent's stand-in was killed with the sandbox")
+    }
+
     @Test func aStoppedStepInTheSandboxGetsSIGTERMThenSIGKILL() async throws {
         try #require(Binary.isBuilt && Self.modes.contains("bwrap"))
         let scratch = try TemporaryDirectory()

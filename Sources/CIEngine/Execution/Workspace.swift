@@ -35,10 +35,19 @@ struct JobDirectories {
         try Self.copy(from: configuration.sourceDirectory, files: configuration.sourceFiles, to: workspace)
     }
 
-    /// Removes what the job made: the folder of scripts and command files (it is in memory,
-    /// whatever `--keep` says), and the job's folder unless `keep`.
+    /// Removes what the job made: the folder of scripts and command files, and the job's folder
+    /// unless `keep`. With `keep`, an in-memory folder of scripts and command files (bwrap's log
+    /// too) is first copied to `temp/_runner_file_commands`, where it is without /dev/shm.
     func remove(keep: Bool) {
-        if commands.hasPrefix("/dev/shm/") { try? Directories.remove(commands) }
+        guard commands.hasPrefix("/dev/shm/") else {
+            if !keep { try? Directories.remove(root) }
+            return
+        }
+        if keep {
+            let kept = temp + "/_runner_file_commands"
+            if (try? Directories.create(kept, mode: 0o700)) != nil { try? Self.copy(from: commands, files: nil, to: kept) }
+        }
+        try? Directories.remove(commands)
         if !keep { try? Directories.remove(root) }
     }
 
