@@ -152,6 +152,62 @@ public enum Files {
         return 0
     }
 
+    /// What `copy` found at the source.
+    public enum Copied: Sendable, Equatable {
+        /// A file (its bytes and permission bits) or a symbolic link (as a link) was copied.
+        case copied
+        /// The source is a directory: nothing was copied.
+        case directory
+        /// There is nothing at the source (or something that is neither a file, a link nor a
+        /// directory): nothing was copied.
+        case missing
+    }
+
+    /// Copies the file or symbolic link `source` to `target`, which must not exist, with plain
+    /// system calls: `sendfile` for the bytes, the source's permission bits whatever the umask
+    /// says, a link as a link (FileManager's `copyItem` also looks up the owner's and group's
+    /// names, reading /etc/passwd and /etc/group for every file).
+    @discardableResult
+    public static func copy(_ source: String, to target: String) throws(Directories.Failure) -> Copied {
+        var info = stat()
+        guard lstat(source, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return .missing }
+            throw Directories.Failure(path: source, errno: errno, action: "read")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            return .directory
+        case S_IFLNK:
+            var buffer = [CChar](repeating: 0, count: Int(info.st_size) + 1)
+            let length = readlink(source, &buffer, buffer.count)
+            guard length >= 0, length < buffer.count else { throw Directories.Failure(path: source, errno: errno, action: "read") }
+            buffer[length] = 0
+            guard symlink(buffer, target) == 0 else { throw Directories.Failure(path: target, errno: errno, action: "create") }
+            return .copied
+        case S_IFREG:
+            let input = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard input >= 0 else { throw Directories.Failure(path: source, errno: errno, action: "read") }
+            defer { close(input) }
+            let permissions = info.st_mode & 0o7777
+            let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+            guard output >= 0 else { throw Directories.Failure(path: target, errno: errno, action: "create") }
+            defer { close(output) }
+            var remaining = Int(info.st_size)
+            while remaining > 0 {
+                let sent = sendfile(output, input, nil, min(remaining, 1 << 30))
+                if sent < 0, errno == EINTR { continue }
+                if sent < 0 { throw Directories.Failure(path: target, errno: errno, action: "write") }
+                if sent == 0 { break }  // the file shrank while it was copied
+                remaining -= sent
+            }
+            // The umask may have taken bits away.
+            guard fchmod(output, permissions) == 0 else { throw Directories.Failure(path: target, errno: errno, action: "write") }
+            return .copied
+        default:
+            return .missing
+        }
+    }
+
     /// Writes `text` as UTF-8 (see `write(_:_:mode:makingDirectory:)`).
     public static func write(_ file: String, text: String, mode: mode_t = 0o644) throws(Directories.Failure) {
         try write(file, text.utf8, mode: mode)

@@ -170,6 +170,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tree))
     }
 
+    @Test func copyKeepsBytesAndPermissionsCopiesLinksAsLinksAndReportsFoldersAndMissingFiles() throws {
+        let scratch = try TemporaryDirectory()
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Files.write(scratch.path + "/run.sh", bytes)
+        chmod(scratch.path + "/run.sh", 0o775)  // group write, which the usual umask (022) takes away, and execute bits
+        try Files.write(scratch.path + "/private", text: "p")
+        chmod(scratch.path + "/private", 0o600)
+        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/link", withDestinationPath: "../elsewhere/none")
+        try Directories.create(scratch.path + "/folder")
+        try Directories.create(scratch.path + "/copy")
+        #expect(try Files.copy(scratch.path + "/run.sh", to: scratch.path + "/copy/run.sh") == .copied)
+        #expect(FileManager.default.contents(atPath: scratch.path + "/copy/run.sh") == Data(bytes))
+        let mode = try FileManager.default.attributesOfItem(atPath: scratch.path + "/copy/run.sh")[.posixPermissions] as? Int
+        #expect(mode == 0o775, "the source's bits, whatever the umask")
+        #expect(try Files.copy(scratch.path + "/private", to: scratch.path + "/copy/private") == .copied)
+        #expect(try FileManager.default.attributesOfItem(atPath: scratch.path + "/copy/private")[.posixPermissions] as? Int == 0o600)
+        #expect(try Files.copy(scratch.path + "/link", to: scratch.path + "/copy/link") == .copied)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch.path + "/copy/link") == "../elsewhere/none")
+        #expect(try Files.copy(scratch.path + "/folder", to: scratch.path + "/copy/folder") == .directory)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/copy/folder"))
+        #expect(try Files.copy(scratch.path + "/gone", to: scratch.path + "/copy/gone") == .missing)
+        // The target must be new.
+        #expect(throws: Directories.Failure.self) { try Files.copy(scratch.path + "/private", to: scratch.path + "/copy/private") }
+    }
+
     @Test func writeCreatesTruncatesAndMakesTheFolderWhenAsked() throws {
         let scratch = try TemporaryDirectory()
         let file = scratch.path + "/f.txt"

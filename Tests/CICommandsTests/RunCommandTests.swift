@@ -71,6 +71,44 @@ import Testing
         #expect(!inMemory.contains { $0.contains("-kept-\(sandbox)-") }, "the in-memory folder is gone: \(inMemory)")
     }
 
+    /// The job's workspace copy keeps file modes and symbolic links, nests folders, and skips a
+    /// tracked file deleted in the working tree (the files the user has now, as act copies them).
+    @Test func theWorkspaceCopyKeepsModesAndLinksAndSkipsDeletedFiles() throws {
+        try #require(Binary.isBuilt)
+        let git = try GitFixture()
+        try git.write(
+            ".github/workflows/copy.yml",
+            """
+            on: push
+            jobs:
+              copy:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: |
+                      test -x tool.sh && echo "tool executable"
+                      test "$(stat -c %a private.txt)" = 600 && echo "private kept"
+                      test "$(readlink docs/latest)" = ../nested/a/b.txt && echo "link kept: $(cat docs/latest)"
+                      test ! -e deleted.txt && echo "deleted skipped"
+
+            """)
+        try git.write("tool.sh", "#!/bin/sh\necho tool\n")
+        try git.write("private.txt", "p\n")
+        try git.write("nested/a/b.txt", "deep\n")
+        try git.write("deleted.txt", "soon gone\n")
+        chmod(git.directory.path + "/tool.sh", 0o755)
+        chmod(git.directory.path + "/private.txt", 0o600)
+        try FileManager.default.createDirectory(atPath: git.directory.path + "/docs", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: git.directory.path + "/docs/latest", withDestinationPath: "../nested/a/b.txt")
+        try git.commit("files")
+        try FileManager.default.removeItem(atPath: git.directory.path + "/deleted.txt")
+        let home = try TemporaryDirectory()
+        let result = try Binary.run(["run", "--sandbox", "none"], in: git.directory.path, environment: ["CI_RUNNER_HOME": home.path])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        for line in ["tool executable", "private kept", "link kept: deep", "deleted skipped"] {
+            #expect(result.output.contains(line), "\(line): \(result.output)")
+        }
+    }
+
     @Test func runsTheRepositoryWorkflowWithFactsFromGit() throws {
         try #require(Binary.isBuilt)
         let git = try Self.repository()

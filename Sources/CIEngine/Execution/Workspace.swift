@@ -105,10 +105,11 @@ struct JobDirectories {
                 try Directories.create(parent)
                 created.insert(parent)
             }
-            if (try? manager.attributesOfItem(atPath: from)) == nil, (try? manager.destinationOfSymbolicLink(atPath: from)) == nil {
-                continue
+            // A tracked file deleted in the working tree is skipped; a submodule's folder is copied whole.
+            if try Files.copy(from, to: to) == .directory {
+                try Directories.create(to)
+                try copy(from: from, files: nil, to: to)
             }
-            try manager.copyItem(atPath: from, toPath: to)
         }
     }
 }
