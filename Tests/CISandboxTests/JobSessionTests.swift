@@ -140,6 +140,9 @@ import Testing
         }
         #expect(ContinuousClock.now - started < .seconds(5))
         await session.close()
+        // The kernel ends the sandbox's PID namespace, and the stand-in with it, just after bwrap.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while !Self.alive("sleep 3071").isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(Self.alive("sleep 3071").isEmpty, "the agent's stand-in was killed with the sandbox")
     }
 
