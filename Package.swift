@@ -13,7 +13,11 @@ var targets: [Target] = [
     // the library and its 18 dependencies into every process at start (~2 ms each; the
     // sandbox agent and `validate` never use git). libgit2's pkg-config gives no -I flags.
     .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2", providers: [.apt(["libgit2-dev"])]),
-    .target(name: "CIGit", dependencies: ["CLibGit2"], linkerSettings: [.linkedLibrary("dl")]),
+    // Starts loading libgit2 for `ci-runner run` from a constructor, before Swift's main.
+    .target(
+        name: "CGitPreload", dependencies: ["CLibGit2"], cSettings: [.headerSearchPath("../CLibGit2")],
+        linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+    .target(name: "CIGit", dependencies: ["CLibGit2", "CGitPreload"], linkerSettings: [.linkedLibrary("dl")]),
     .target(name: "CSpawn"),
     .target(name: "CISandbox", dependencies: ["CIBasics", "CSpawn"]),
     .target(name: "CIExpressions", dependencies: ["CIBasics", .product(name: "Crypto", package: "swift-crypto")]),

@@ -29,10 +29,13 @@ public struct CIRunner: AsyncParsableCommand {
     public static func beforeParsing(_ arguments: [String]) -> Int32? {
         // `run` reads the repository through libgit2, whose start (parsing the system's CA
         // certificates) then overlaps the argument parser's, as does the kernel's part of the
-        // first job's cgroup.
-        if arguments.count > 1, arguments[1] == Run.configuration.commandName {
+        // first job's cgroup. (CGitPreload's constructor has usually started libgit2 already;
+        // prepareLibrary then does nothing.) `run --help` needs neither.
+        if arguments.count > 1, arguments[1] == Run.configuration.commandName,
+            !arguments.contains(where: { ["-h", "--help"].contains($0) })
+        {
             Repository.prepareLibrary()
-            if !arguments.contains(where: { ["-n", "--dry-run", "-l", "--list", "-h", "--help"].contains($0) }) {
+            if !arguments.contains(where: { ["-n", "--dry-run", "-l", "--list"].contains($0) }) {
                 SandboxSettings.prepareRun()
             }
         }

@@ -1,3 +1,4 @@
+import CGitPreload
 import CLibGit2
 import Foundation
 import Synchronization
@@ -55,6 +56,9 @@ func check(_ result: Int32, _ call: String) throws(GitError) {
 /// process.
 enum GitLibrary {
     private static let loaded: GitError? = {
+        // The load that started with the process (CGitPreload), if any, ends first: then the
+        // library is loaded and started, and what follows only finds it (or fails again, with a message).
+        _ = ci_git_preload_wait()
         // CI_RUNNER_LIBGIT2 names another copy of the library (a path), for a libgit2 that is not
         // where the dynamic loader looks.
         let path = ProcessInfo.processInfo.environment["CI_RUNNER_LIBGIT2"].flatMap { $0.isEmpty ? nil : $0 }
@@ -89,7 +93,10 @@ extension Repository {
     /// certificates, a few milliseconds), so that the first repository opened later waits less.
     public static func prepareLibrary() {
         // Once per process: a second call would only start a thread with nothing to do.
-        guard preparing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        // Nothing to do when the process started the load itself (CGitPreload).
+        guard ci_git_preload_started() == 0,
+            preparing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+        else { return }
         let thread = Thread { try? GitLibrary.ensureInitialized() }
         thread.stackSize = 1 << 18
         thread.start()

@@ -116,6 +116,10 @@ import Testing
         let list = try Binary.run(["run", "-l"], in: fixture.path, environment: ["LD_DEBUG": "libs"])
         #expect(list.status == 0, "\(list.output)")
         #expect(list.error.contains("libgit2.so"))
+        // `run` starts loading it from a constructor (CGitPreload), but not for `run --help`.
+        let help = try Binary.run(["run", "--help"], in: fixture.path, environment: ["LD_DEBUG": "libs"])
+        #expect(help.status == 0 && help.output.contains("USAGE"), "\(help.output)")
+        #expect(!help.error.contains("libgit2"))
     }
 
     @Test func withoutLibgit2RunStopsWithTheLibrarysNameAndValidateStillWorks() throws {
