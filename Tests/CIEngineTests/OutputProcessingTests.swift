@@ -117,6 +117,18 @@ final class OutputCollector: Sendable {
         }
     }
 
+    /// Masks added one at a time (as `::add-mask::` does), thousands of them, longer and shorter
+    /// than the ones before, are all found.
+    @Test func thousandsOfMasksAddedOneByOneAreAllFound() {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<3000).map { index in "tok\(index)-" + String(repeating: "x", count: Int.random(in: 0...12, using: &generator)) }
+        var masker = SecretMasker()
+        for value in values.shuffled(using: &generator) { masker.add(value) }
+        let sample = (0..<50).compactMap { _ in values.randomElement(using: &generator) }
+        let text = sample.map { "[" + $0 + "]" }.joined(separator: " ") + " tok-not-a-secret\n"
+        #expect(masker.mask(text) == sample.map { _ in "[***]" }.joined(separator: " ") + " tok-not-a-secret\n")
+    }
+
     @Test func fiftySecretsStreamThroughALargeBlock() {
         var secrets: [String] = []
         for index in 0..<50 { secrets.append("secret-\(index)-\(String(repeating: "z", count: index % 7 + 10))") }

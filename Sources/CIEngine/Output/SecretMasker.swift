@@ -20,6 +20,8 @@
 public struct SecretMasker: Sendable {
     /// The byte sequences to hide, longest first (so `abcd` wins over `abc`).
     private(set) var secrets: [[UInt8]] = []
+    /// The same, for finding one already registered.
+    private var known: Set<[UInt8]> = []
     /// Bit `(b0 << 8 | b1)` is set when some secret starts with bytes b0 b1; one-byte secrets set all bits of b0.
     private var prefixes = [UInt64](repeating: 0, count: 1024)
     /// The shortest secret's length.
@@ -38,24 +40,38 @@ public struct SecretMasker: Sendable {
     }
 
     /// Registers a value to hide. Empty values and pure white space are ignored, as on GitHub.
+    /// A value no shorter than the shortest so far only adds its own pieces (a step may add
+    /// thousands of masks); a shorter one narrows the window, and every secret's pieces are set again.
     public mutating func add(_ value: String) {
         var parts = [value]
         if value.contains("\n") || value.contains("\r") {
             parts += value.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         }
+        var narrowed = false
         for part in parts {
             guard !part.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { continue }
             let bytes = Array(part.utf8)
-            guard !secrets.contains(bytes), !bytes.contains(0x0A) else { continue }
-            secrets.append(bytes)
+            guard !bytes.contains(0x0A), known.insert(bytes).inserted else { continue }
+            // Longest first: after the last secret at least as long (found by halving).
+            var low = 0
+            var high = secrets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if secrets[middle].count >= bytes.count { low = middle + 1 } else { high = middle }
+            }
+            secrets.insert(bytes, at: low)
             if bytes.count == 1 {
                 for second in 0..<256 { Self.set(&prefixes, Int(bytes[0]) << 8 | second) }
             } else {
                 Self.set(&prefixes, Int(bytes[0]) << 8 | Int(bytes[1]))
             }
+            if window == 0 || bytes.count < window {
+                narrowed = true
+            } else if !narrowed {
+                setPieces(of: bytes)
+            }
         }
-        secrets.sort { $0.count > $1.count }
-        buildPieces()
+        if narrowed { buildPieces() }
     }
 
     /// Fills the piece set from the first `window` bytes of every secret.
@@ -63,11 +79,14 @@ public struct SecretMasker: Sendable {
         window = secrets.last?.count ?? 0
         gram = min(4, window)
         pieces = [UInt64](repeating: 0, count: 4096)
-        for secret in secrets {
-            secret.withUnsafeBytes { bytes in
-                guard let base = bytes.baseAddress else { return }
-                for offset in 0...(window - gram) { Self.set(&pieces, Self.key(base + offset, gram)) }
-            }
+        for secret in secrets { setPieces(of: secret) }
+    }
+
+    /// Sets the pieces in the first `window` bytes of `secret` (at least `window` long).
+    private mutating func setPieces(of secret: [UInt8]) {
+        secret.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            for offset in 0...(window - gram) { Self.set(&pieces, Self.key(base + offset, gram)) }
         }
     }
 
