@@ -18,9 +18,15 @@
 /// last look-up, these look-ups do not depend on each other, so the processor overlaps them:
 /// output without secrets streams at several GB/s.
 public struct SecretMasker: Sendable {
-    /// The byte sequences to hide, longest first (so `abcd` wins over `abc`).
-    private(set) var secrets: [[UInt8]] = []
-    /// The same, for finding one already registered.
+    /// The secrets of one length, by a hash of their bytes.
+    private struct Group: Sendable {
+        let length: Int
+        var byHash: [UInt64: [[UInt8]]] = [:]
+    }
+    /// The byte sequences to hide, in groups of one length, longest first (so `abcd` wins over
+    /// `abc`): a possible start is checked with one hash per length, however many secrets there are.
+    private var groups: [Group] = []
+    /// Every secret.
     private var known: Set<[UInt8]> = []
     /// Bit `(b0 << 8 | b1)` is set when some secret starts with bytes b0 b1; one-byte secrets set all bits of b0.
     private var prefixes = [UInt64](repeating: 0, count: 1024)
@@ -32,7 +38,7 @@ public struct SecretMasker: Sendable {
     /// (2^18 bits: 32 KB).
     private var pieces = [UInt64](repeating: 0, count: 4096)
     /// Whether any secret is registered.
-    public var isEmpty: Bool { secrets.isEmpty }
+    public var isEmpty: Bool { known.isEmpty }
 
     /// Creates a masker for `values`.
     public init(_ values: [String] = []) {
@@ -52,14 +58,16 @@ public struct SecretMasker: Sendable {
             guard !part.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { continue }
             let bytes = Array(part.utf8)
             guard !bytes.contains(0x0A), known.insert(bytes).inserted else { continue }
-            // Longest first: after the last secret at least as long (found by halving).
+            // Its group, longest first (found by halving).
             var low = 0
-            var high = secrets.count
+            var high = groups.count
             while low < high {
                 let middle = (low + high) / 2
-                if secrets[middle].count >= bytes.count { low = middle + 1 } else { high = middle }
+                if groups[middle].length > bytes.count { low = middle + 1 } else { high = middle }
             }
-            secrets.insert(bytes, at: low)
+            if low == groups.count || groups[low].length != bytes.count { groups.insert(Group(length: bytes.count), at: low) }
+            let hash = bytes.withUnsafeBytes { Self.fnv($0.baseAddress, $0.count) }
+            groups[low].byHash[hash, default: []].append(bytes)
             if bytes.count == 1 {
                 for second in 0..<256 { Self.set(&prefixes, Int(bytes[0]) << 8 | second) }
             } else {
@@ -76,10 +84,10 @@ public struct SecretMasker: Sendable {
 
     /// Fills the piece set from the first `window` bytes of every secret.
     private mutating func buildPieces() {
-        window = secrets.last?.count ?? 0
+        window = groups.last?.length ?? 0
         gram = min(4, window)
         pieces = [UInt64](repeating: 0, count: 4096)
-        for secret in secrets { setPieces(of: secret) }
+        for secret in known { setPieces(of: secret) }
     }
 
     /// Sets the pieces in the first `window` bytes of `secret` (at least `window` long).
@@ -110,7 +118,7 @@ public struct SecretMasker: Sendable {
 
     /// Masks `input` (complete lines, or a final partial line) into `output`.
     public func mask(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        guard !secrets.isEmpty, let base = input.baseAddress, input.count > 0 else {
+        guard !known.isEmpty, let base = input.baseAddress, input.count > 0 else {
             output.append(contentsOf: input)
             return
         }
@@ -161,20 +169,30 @@ public struct SecretMasker: Sendable {
             let pair = Int(bytes[index]) << 8 | Int(bytes[index + 1])
             guard prefixes[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { return nil }
         }
-        for secret in secrets where secret.count <= bytes.count - index {
-            guard let start = bytes.baseAddress else { return nil }
-            let equal = secret.withUnsafeBufferPointer { secretBytes in
-                guard let secretBase = secretBytes.baseAddress else { return false }
-                return memcmp(secretBase, start + index, secret.count) == 0
+        guard let start = bytes.baseAddress.map({ $0 + index }) else { return nil }
+        for group in groups where group.length <= bytes.count - index {
+            guard let candidates = group.byHash[Self.fnv(start, group.length)] else { continue }
+            for secret in candidates where secret.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, start, group.length) == 0 } ?? false })
+            {
+                return group.length
             }
-            if equal { return secret.count }
         }
         return nil
     }
 
+    /// FNV-1a of `count` bytes at `bytes` (a collision costs only a comparison).
+    private static func fnv(_ bytes: UnsafeRawPointer?, _ count: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        guard let bytes else { return hash }
+        for offset in 0..<count {
+            hash = (hash ^ UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self))) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
     /// Masks a string.
     public func mask(_ text: String) -> String {
-        guard !secrets.isEmpty else { return text }
+        guard !known.isEmpty else { return text }
         var output: [UInt8] = []
         var text = text
         text.withUTF8 { mask(UnsafeRawBufferPointer($0), into: &output) }

@@ -42,6 +42,8 @@ public final class StepOutput: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var stopToken: String?
     private var output: [UInt8] = []
+    /// A masker without secrets, held while the registry adds one.
+    private static let noMasks = SecretMasker()
     /// The longest run of bytes without a line break kept before it is passed on as a line.
     private static let maximumLine = 1 << 20
 
@@ -149,6 +151,9 @@ public final class StepOutput: @unchecked Sendable {
         }
         switch command.name {
         case "add-mask":
+            // This copy shares the registry's storage: let it go first, so that the registry
+            // adds in place instead of copying every secret (a step may add thousands).
+            masker = Self.noMasks
             masks.add(command.message)
             masker = masks.masker
         case "stop-commands":
