@@ -40,6 +40,10 @@ final class OutputCollector: Sendable {
 
     @Test func theLongestSecretWinsWhereTwoOverlap() {
         #expect(SecretMasker(["abc", "abcdef"]).mask("xabcdefx abcx") == "x***x ***x")
+        // Overlapping and touching secrets become one `***`, as on GitHub: no piece of either shows.
+        #expect(SecretMasker(["abc", "cde"]).mask("xabcdex") == "x***x")
+        #expect(SecretMasker(["abc", "def"]).mask("xabcdefx abc def") == "x***x *** ***")
+        #expect(SecretMasker(["aba"]).mask("xababax") == "x***x")
     }
 
     @Test func aMultiLineSecretIsMaskedLineByLine() {
@@ -69,26 +73,36 @@ final class OutputCollector: Sendable {
         #expect(collector.feed("xx abcdef yy\n".map { String($0) }).text == "xx *** yy\n")
     }
 
-    /// The sampling scan finds what a naive left-to-right, longest-first scan finds, for secrets
+    /// The sampling scan masks what GitHub's runner masks (every occurrence, merged), for secrets
     /// of every length (one byte too; shortest secrets below, at and above the four-byte pieces it
     /// samples) sharing prefixes and pieces, in random text made of their bytes.
     @Test func theSamplingScanMasksWhatANaiveScanMasks() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcxy\n".utf8)
+        /// GitHub's runner: every occurrence of every secret, sorted by start; ranges that overlap
+        /// or touch merge; each merged range becomes `***`.
         func naive(_ text: [UInt8], _ secrets: [[UInt8]]) -> [UInt8] {
-            let ordered = secrets.sorted { $0.count > $1.count }
-            var out: [UInt8] = []
-            var index = 0
-            while index < text.count {
-                if let secret = ordered.first(where: { index + $0.count <= text.count && Array(text[index..<index + $0.count]) == $0 }) {
-                    out += Array("***".utf8)
-                    index += secret.count
-                } else {
-                    out.append(text[index])
-                    index += 1
+            var ranges: [(start: Int, end: Int)] = []
+            for secret in Set(secrets) where !secret.isEmpty && secret.count <= text.count {
+                for start in 0...(text.count - secret.count) where Array(text[start..<start + secret.count]) == secret {
+                    ranges.append((start, start + secret.count))
                 }
             }
-            return out
+            var merged: [(start: Int, end: Int)] = []
+            for range in ranges.sorted(by: { $0.start < $1.start }) {
+                if let last = merged.last, range.start <= last.end {
+                    merged[merged.count - 1].end = max(last.end, range.end)
+                } else {
+                    merged.append(range)
+                }
+            }
+            var out: [UInt8] = []
+            var copied = 0
+            for range in merged {
+                out += text[copied..<range.start] + Array("***".utf8)
+                copied = range.end
+            }
+            return out + text[copied...]
         }
         for round in 0..<900 {
             let count = Int.random(in: 1...5, using: &generator)

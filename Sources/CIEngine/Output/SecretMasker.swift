@@ -2,7 +2,8 @@
     import Glibc
 #endif
 
-/// Replaces secrets with `***` in output, line by line, as GitHub does.
+/// Replaces secrets with `***` in output, line by line, as GitHub does: every occurrence of every
+/// secret is found, and occurrences that overlap or touch are replaced by one `***`.
 ///
 /// A secret with line breaks is registered as its separate lines (and the whole value), so a
 /// multi-line secret is masked in every line it appears in. Matching works on whole blocks of
@@ -18,7 +19,7 @@
 /// last look-up, these look-ups do not depend on each other, so the processor overlaps them:
 /// output without secrets streams at several GB/s.
 public struct SecretMasker: Sendable {
-    /// The secrets of one length, by a hash of their bytes.
+    /// The secrets of one length, by a hash of their first bytes.
     private struct Group: Sendable {
         let length: Int
         var byHash: [UInt64: [[UInt8]]] = [:]
@@ -50,7 +51,7 @@ public struct SecretMasker: Sendable {
     /// thousands of masks); a shorter one narrows the window, and every secret's pieces are set again.
     public mutating func add(_ value: String) {
         var parts = [value]
-        if value.contains("\n") || value.contains("\r") {
+        if value.utf8.contains(0x0A) || value.utf8.contains(0x0D) {
             parts += value.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         }
         var narrowed = false
@@ -66,7 +67,7 @@ public struct SecretMasker: Sendable {
                 if groups[middle].length > bytes.count { low = middle + 1 } else { high = middle }
             }
             if low == groups.count || groups[low].length != bytes.count { groups.insert(Group(length: bytes.count), at: low) }
-            let hash = bytes.withUnsafeBytes { Self.fnv($0.baseAddress, $0.count) }
+            let hash = bytes.withUnsafeBytes { Self.fnv($0.baseAddress, min($0.count, Self.hashedPrefix)) }
             groups[low].byHash[hash, default: []].append(bytes)
             if bytes.count == 1 {
                 for second in 0..<256 { Self.set(&prefixes, Int(bytes[0]) << 8 | second) }
@@ -153,11 +154,20 @@ public struct SecretMasker: Sendable {
                     probe += stride
                     continue
                 }
+                // As GitHub does: every occurrence of every secret counts, and occurrences that
+                // overlap or touch become one `***` (so no piece of a secret shows).
+                var end = start + length
+                var next = start + 1
+                while next <= end, next < count {
+                    if let more = match(bytes, at: next) { end = max(end, next + more) }
+                    next += 1
+                }
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<start]))
                 output.append(contentsOf: [0x2A, 0x2A, 0x2A])
-                index = start + length
-                copied = index
-                probe = index
+                // No secret starts at `end` (it would have been merged): go on from there.
+                index = end
+                copied = end
+                probe = end
             }
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<count]))
@@ -171,7 +181,7 @@ public struct SecretMasker: Sendable {
         }
         guard let start = bytes.baseAddress.map({ $0 + index }) else { return nil }
         for group in groups where group.length <= bytes.count - index {
-            guard let candidates = group.byHash[Self.fnv(start, group.length)] else { continue }
+            guard let candidates = group.byHash[Self.fnv(start, min(group.length, Self.hashedPrefix))] else { continue }
             for secret in candidates where secret.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, start, group.length) == 0 } ?? false })
             {
                 return group.length
@@ -179,6 +189,10 @@ public struct SecretMasker: Sendable {
         }
         return nil
     }
+
+    /// How many leading bytes of a secret its group's hash covers: a possible start costs at most
+    /// this many bytes per length, however long the secrets are (the rest is compared).
+    private static let hashedPrefix = 8
 
     /// FNV-1a of `count` bytes at `bytes` (a collision costs only a comparison).
     private static func fnv(_ bytes: UnsafeRawPointer?, _ count: Int) -> UInt64 {
