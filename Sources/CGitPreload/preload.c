@@ -15,6 +15,9 @@ static pthread_t loader;
 static int started;
 static pthread_once_t waited = PTHREAD_ONCE_INIT;
 
+// glibc passes a constructor the program's arguments; other C libraries (musl) do not, and there
+// `run` starts the load from Swift instead (Repository.prepareLibrary).
+#if defined(__GLIBC__)
 static void *load(void *unused) {
     (void)unused;
     const char *path = getenv("CI_RUNNER_LIBGIT2");
@@ -36,6 +39,7 @@ __attribute__((constructor(101))) static void ci_git_preload(int argc, char **ar
     started = pthread_create(&loader, &attributes, load, NULL) == 0;
     pthread_attr_destroy(&attributes);
 }
+#endif
 
 static void join(void) {
     if (started) (void)pthread_join(loader, NULL);

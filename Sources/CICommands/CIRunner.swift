@@ -22,6 +22,24 @@ public struct CIRunner: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
+    /// ArgumentParser's `main` (parse, run, exit with the error's status), except that every way
+    /// out first waits for the libgit2 load that started with the process: exiting while it runs
+    /// would clean up OpenSSL (an `atexit` handler) under libgit2's start-up and crash.
+    public static func mainWaitingForLibgit2() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Repository.finishPreload()
+        } catch {
+            Repository.finishPreload()
+            exit(withError: error)
+        }
+    }
+
     /// What comes before argument parsing. Runs the sandbox agent as bubblewrap starts it
     /// (`ci-runner sandbox-agent`, once per job, where the parser's start-up would add a few
     /// milliseconds to every job) and returns its exit status; for everything else returns nil,

@@ -89,6 +89,12 @@ enum GitLibrary {
 private let preparing = Atomic<Bool>(false)
 
 extension Repository {
+    /// Waits for a libgit2 load that started early (CGitPreload's, or `prepareLibrary`'s), if one did.
+    public static func finishPreload() {
+        _ = ci_git_preload_wait()
+        if preparing.load(ordering: .relaxed) { try? GitLibrary.ensureInitialized() }
+    }
+
     /// Starts initialising libgit2 on another thread (it reads and parses the system's CA
     /// certificates, a few milliseconds), so that the first repository opened later waits less.
     public static func prepareLibrary() {

@@ -8,6 +8,6 @@ import CICommands
 struct Entrypoint {
     static func main() async {
         if let status = CIRunner.beforeParsing(CommandLine.arguments) { exit(status) }
-        await CIRunner.main()
+        await CIRunner.mainWaitingForLibgit2()
     }
 }

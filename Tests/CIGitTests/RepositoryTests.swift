@@ -122,6 +122,15 @@ import Testing
         #expect(!help.error.contains("libgit2"))
     }
 
+    /// `run` exiting at once (a bad option) while libgit2 is still starting on its thread waits
+    /// for it: exiting under it cleaned up OpenSSL mid-start and crashed ~1% of such runs.
+    @Test func aRunThatEndsWhileLibgit2StartsExitsCleanly() throws {
+        try #require(Binary.isBuilt)
+        var statuses: [Int32: Int] = [:]
+        for _ in 0..<150 { statuses[try Binary.run(["run", "--no-such-option"]).status, default: 0] += 1 }
+        #expect(statuses == [64: 150], "exit statuses: \(statuses)")
+    }
+
     @Test func withoutLibgit2RunStopsWithTheLibrarysNameAndValidateStillWorks() throws {
         try #require(Binary.isBuilt)
         let fixture = try GitFixture()
