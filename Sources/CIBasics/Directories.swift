@@ -180,7 +180,9 @@ public enum Files {
         case S_IFLNK:
             var buffer = [CChar](repeating: 0, count: Int(info.st_size) + 1)
             let length = readlink(source, &buffer, buffer.count)
-            guard length >= 0, length < buffer.count else { throw Directories.Failure(path: source, errno: errno, action: "read") }
+            guard length >= 0 else { throw Directories.Failure(path: source, errno: errno, action: "read") }
+            // The link changed since lstat: its new target did not fit.
+            guard length < buffer.count else { throw Directories.Failure(path: source, errno: EAGAIN, action: "read") }
             buffer[length] = 0
             guard symlink(buffer, target) == 0 else { throw Directories.Failure(path: target, errno: errno, action: "create") }
             return .copied
@@ -196,6 +198,11 @@ public enum Files {
             while remaining > 0 {
                 let sent = sendfile(output, input, nil, min(remaining, 1 << 30))
                 if sent < 0, errno == EINTR { continue }
+                if sent < 0, errno == EINVAL || errno == ENOSYS {
+                    // A file system without sendfile: read and write the rest.
+                    try copyBytes(from: input, to: output, path: target)
+                    break
+                }
                 if sent < 0 { throw Directories.Failure(path: target, errno: errno, action: "write") }
                 if sent == 0 { break }  // the file shrank while it was copied
                 remaining -= sent
@@ -205,6 +212,19 @@ public enum Files {
             return .copied
         default:
             return .missing
+        }
+    }
+
+    /// Copies what is left of `input` to `output` with `read` and `write`.
+    private static func copyBytes(from input: Int32, to output: Int32, path: String) throws(Directories.Failure) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw Directories.Failure(path: path, errno: errno, action: "read") }
+            if count == 0 { return }
+            let error = buffer.withUnsafeBytes { writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: output) }
+            if error != 0 { throw Directories.Failure(path: path, errno: error, action: "write") }
         }
     }
 

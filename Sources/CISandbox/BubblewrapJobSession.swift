@@ -128,17 +128,21 @@ public final class BubblewrapJobSession: JobSession {
             return .failure(error)
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let (seconds, attoseconds) = startLimit.components
+        // Until the deadline (a signal does not restart the wait); a limit below zero is zero.
+        let deadline = ContinuousClock.now + max(startLimit, .zero)
         var socket = pollfd(fd: pair[0], events: Int16(POLLIN), revents: 0)
         var polled: Int32
         repeat {
-            polled = poll(&socket, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+            let (seconds, attoseconds) = max(deadline - ContinuousClock.now, .zero).components
+            let milliseconds = seconds >= Int64(Int32.max / 1000) ? Int32.max : Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            polled = poll(&socket, 1, milliseconds)
         } while polled < 0 && errno == EINTR
         guard polled > 0, let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready"
         else {
             Glibc.close(pair[0])
-            // bwrap leads its own session: the group takes the agent with it.
-            if polled == 0 { _ = ci_kill_group(pid, SIGKILL) }
+            // bwrap leads its own session: the group takes the agent with it. (When the agent
+            // has ended already, there is no group left to signal.)
+            if polled <= 0 { _ = ci_kill_group(pid, SIGKILL) }
             _ = ci_wait(pid)
             let log = logText
             let why = polled == 0 ? "the sandbox did not start within \(startLimit)" : "the sandbox did not start"

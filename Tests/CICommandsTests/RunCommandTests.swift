@@ -89,6 +89,7 @@ import Testing
                       test "$(stat -c %a private.txt)" = 600 && echo "private kept"
                       test "$(readlink docs/latest)" = ../nested/a/b.txt && echo "link kept: $(cat docs/latest)"
                       test ! -e deleted.txt && echo "deleted skipped"
+                      test -d inner/.git && echo "nested repository: $(cat inner/file.txt)"
 
             """)
         try git.write("tool.sh", "#!/bin/sh\necho tool\n")
@@ -101,10 +102,15 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: git.directory.path + "/docs/latest", withDestinationPath: "../nested/a/b.txt")
         try git.commit("files")
         try FileManager.default.removeItem(atPath: git.directory.path + "/deleted.txt")
+        // A repository inside the working tree that git does not track is copied whole.
+        try git.git("init", "-q", "inner")
+        try git.write("inner/file.txt", "inner file\n")
+        try git.git("-C", "inner", "add", "file.txt")
+        try git.git("-C", "inner", "-c", "user.name=Inner", "-c", "user.email=inner@example.com", "commit", "-qm", "inner")
         let home = try TemporaryDirectory()
         let result = try Binary.run(["run", "--sandbox", "none"], in: git.directory.path, environment: ["CI_RUNNER_HOME": home.path])
         #expect(result.status == 0, "\(result.output)\(result.error)")
-        for line in ["tool executable", "private kept", "link kept: deep", "deleted skipped"] {
+        for line in ["tool executable", "private kept", "link kept: deep", "deleted skipped", "nested repository: inner file"] {
             #expect(result.output.contains(line), "\(line): \(result.output)")
         }
     }

@@ -72,7 +72,8 @@ struct JobDirectories {
         }
     }
 
-    static func copy(from source: String, files: [String]?, to target: String) throws {
+    /// With `whole`, everything under `source` is copied, `.git` too and however many files.
+    static func copy(from source: String, files: [String]?, to target: String, whole: Bool = false) throws {
         let manager = FileManager.default
         let list: [String]
         if let files {
@@ -81,7 +82,7 @@ struct JobDirectories {
             var all: [String] = []
             if let enumerator = manager.enumerator(atPath: source) {
                 while let path = enumerator.nextObject() as? String {
-                    if path == ".git" || path.hasPrefix(".git/") {
+                    if !whole, path == ".git" || path.hasPrefix(".git/") {
                         enumerator.skipDescendants()
                         continue
                     }
@@ -91,7 +92,7 @@ struct JobDirectories {
                     } else if (try? manager.destinationOfSymbolicLink(atPath: source + "/" + path)) != nil {
                         all.append(path)
                     }
-                    if all.count > maximumUntrackedFiles { throw TooManyFiles(directory: source) }
+                    if !whole, all.count > maximumUntrackedFiles { throw TooManyFiles(directory: source) }
                 }
             }
             list = all
@@ -105,10 +106,12 @@ struct JobDirectories {
                 try Directories.create(parent)
                 created.insert(parent)
             }
-            // A tracked file deleted in the working tree is skipped; a submodule's folder is copied whole.
+            // A tracked file deleted in the working tree is skipped. A folder in the list is a
+            // repository inside the working tree that git does not track (libgit2 lists it as
+            // `nested/`; registered submodules are not listed): it is copied whole, its .git too.
             if try Files.copy(from, to: to) == .directory {
                 try Directories.create(to)
-                try copy(from: from, files: nil, to: to)
+                try copy(from: from, files: nil, to: to, whole: true)
             }
         }
     }
