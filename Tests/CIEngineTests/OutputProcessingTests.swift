@@ -126,7 +126,8 @@ final class OutputCollector: Sendable {
                 }
             }
             let masked = SecretMasker(secrets).mask(String(decoding: text, as: UTF8.self))
-            let expected = String(decoding: naive(text, secrets.map { Array($0.utf8) }), as: UTF8.self)
+            let expected = String(
+                decoding: naive(text, secrets.flatMap { [Array($0.utf8)] + SecretEncodings.variants(of: $0) }), as: UTF8.self)
             #expect(masked == expected, "secrets \(secrets) in \(String(decoding: text, as: UTF8.self).debugDescription)")
         }
     }
@@ -141,6 +142,34 @@ final class OutputCollector: Sendable {
         let sample = (0..<50).compactMap { _ in values.randomElement(using: &generator) }
         let text = sample.map { "[" + $0 + "]" }.joined(separator: " ") + " tok-not-a-secret\n"
         #expect(masker.mask(text) == sample.map { _ in "[***]" }.joined(separator: " ") + " tok-not-a-secret\n")
+    }
+
+    /// The encodings GitHub's runner masks too, with the cases of its own test
+    /// (actions/runner, HostContextL0.DefaultSecretMaskers).
+    @Test func encodingsOfASecretAreMaskedAsOnGitHub() {
+        let masker = SecretMasker([
+            "Password123!", "Pass\"word\"123!", "Pass word 123!", "Pass<word>123!", "Pass'word'123!", "\"Password123!!\"", "\"short\"",
+        ])
+        func base64(_ text: String) -> String { String(decoding: SecretEncodings.base64(Array(text.utf8)[...]), as: UTF8.self) }
+        let cases: [(String, String)] = [
+            ("123Password123!123", "123***123"),
+            ("password123", "password123"),
+            ("123Pass\\\"word\\\"123!123", "123***123"),  // JSON
+            ("123Pass%20word%20123%21123", "123***123"),  // URI
+            ("123Pass&lt;word&gt;123!123", "123***123"),  // XML
+            ("123Pass''word''123!123", "123***123"),  // expression string
+            (base64(":Password123!"), "OlBh***"),
+            (base64("a:Password123!"), "YTpQ***"),
+            (base64("ab:Password123!"), "YWI6***"),
+            (base64("abc:Password123!"), "YWJjOlBh***"),
+            (base64("abcd:Password123!"), "YWJjZDpQ***"),
+            (base64("abcde:Password123!"), "YWJjZGU6***"),
+            ("123Password123!!123", "123***123"),  // quotes trimmed
+            ("123short123", "123short123"),  // too short to trim
+            ("123\"short\"123", "123***123"),
+        ]
+        for (text, expected) in cases { #expect(masker.mask(text) == expected, "\(text)") }
+        #expect(base64("Password123!") == "UGFzc3dvcmQxMjMh" && base64("ab") == "YWI=" && base64("a") == "YQ==")
     }
 
     @Test func fiftySecretsStreamThroughALargeBlock() {

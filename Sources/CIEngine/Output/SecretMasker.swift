@@ -46,19 +46,20 @@ public struct SecretMasker: Sendable {
         for value in values { add(value) }
     }
 
-    /// Registers a value to hide. Empty values and pure white space are ignored, as on GitHub.
-    /// A value no shorter than the shortest so far only adds its own pieces (a step may add
-    /// thousands of masks); a shorter one narrows the window, and every secret's pieces are set again.
+    /// Registers a value to hide, with its encodings (`SecretEncodings`), as GitHub's runner does.
+    /// Empty values and pure white space are ignored, as on GitHub. A multi-line value is also
+    /// registered line by line (each with its encodings). A value no shorter than the shortest so
+    /// far only adds its own pieces (a step may add thousands of masks); a shorter one narrows
+    /// the window, and every secret's pieces are set again.
     public mutating func add(_ value: String) {
         var parts = [value]
         if value.utf8.contains(0x0A) || value.utf8.contains(0x0D) {
             parts += value.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         }
+        parts.removeAll { $0.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" } }
         var narrowed = false
-        for part in parts {
-            guard !part.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { continue }
-            let bytes = Array(part.utf8)
-            guard !bytes.contains(0x0A), known.insert(bytes).inserted else { continue }
+        for bytes in parts.flatMap({ [Array($0.utf8)] + SecretEncodings.variants(of: $0) }) {
+            guard !bytes.isEmpty, !bytes.contains(0x0A), known.insert(bytes).inserted else { continue }
             // Its group, longest first (found by halving).
             var low = 0
             var high = groups.count
