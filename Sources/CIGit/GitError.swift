@@ -1,7 +1,6 @@
 import CGitPreload
 import CLibGit2
 import Foundation
-import Synchronization
 
 /// A libgit2 call that failed: which call, its error code, and libgit2's message.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -56,8 +55,8 @@ func check(_ result: Int32, _ call: String) throws(GitError) {
 /// process.
 enum GitLibrary {
     private static let loaded: GitError? = {
-        // The load that started with the process (CGitPreload), if any, ends first: then the
-        // library is loaded and started, and what follows only finds it (or fails again, with a message).
+        // The load `prepareLibrary` started (CGitPreload), if any, ends first: then the library
+        // is loaded and started, and what follows only finds it (or fails again, with a message).
         _ = ci_git_preload_wait()
         // CI_RUNNER_LIBGIT2 names another copy of the library (a path), for a libgit2 that is not
         // where the dynamic loader looks.
@@ -85,26 +84,12 @@ enum GitLibrary {
     }
 }
 
-/// Whether `prepareLibrary` has started its thread.
-private let preparing = Atomic<Bool>(false)
-
 extension Repository {
-    /// Waits for a libgit2 load that started early (CGitPreload's, or `prepareLibrary`'s), if one did.
-    public static func finishPreload() {
-        _ = ci_git_preload_wait()
-        if preparing.load(ordering: .relaxed) { try? GitLibrary.ensureInitialized() }
-    }
+    /// Waits for the libgit2 load `prepareLibrary` (or, for `run`, the process) started, if any.
+    public static func finishPreload() { _ = ci_git_preload_wait() }
 
-    /// Starts initialising libgit2 on another thread (it reads and parses the system's CA
-    /// certificates, a few milliseconds), so that the first repository opened later waits less.
-    public static func prepareLibrary() {
-        // Once per process: a second call would only start a thread with nothing to do.
-        // Nothing to do when the process started the load itself (CGitPreload).
-        guard ci_git_preload_started() == 0,
-            preparing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
-        else { return }
-        let thread = Thread { try? GitLibrary.ensureInitialized() }
-        thread.stackSize = 1 << 18
-        thread.start()
-    }
+    /// Starts loading and initialising libgit2 on another thread (it reads and parses the system's
+    /// CA certificates, a few milliseconds), so that the first repository opened later waits
+    /// less. Once per process; with glibc, `run` has started it before main (CGitPreload).
+    public static func prepareLibrary() { ci_git_preload_start() }
 }

@@ -133,9 +133,9 @@ public final class BubblewrapJobSession: JobSession {
         var socket = pollfd(fd: pair[0], events: Int16(POLLIN), revents: 0)
         var polled: Int32
         repeat {
-            let (seconds, attoseconds) = max(deadline - ContinuousClock.now, .zero).components
-            let milliseconds = seconds >= Int64(Int32.max / 1000) ? Int32.max : Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-            polled = poll(&socket, 1, milliseconds)
+            let left = max(deadline - ContinuousClock.now, .zero).components
+            let milliseconds = Double(left.seconds) * 1000 + Double(left.attoseconds) / 1e15
+            polled = poll(&socket, 1, Int32(min(milliseconds, Double(Int32.max))))
         } while polled < 0 && errno == EINTR
         guard polled > 0, let (ready, _) = AgentMessage.receive(on: pair[0], buffer: &buffer), ready["op"]?.stringValue == "ready"
         else {

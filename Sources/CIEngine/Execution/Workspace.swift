@@ -39,15 +39,11 @@ struct JobDirectories {
     /// unless `keep`. With `keep`, an in-memory folder of scripts and command files (bwrap's log
     /// too) is first copied to `temp/_runner_file_commands`, where it is without /dev/shm.
     func remove(keep: Bool) {
-        guard commands.hasPrefix("/dev/shm/") else {
-            if !keep { try? Directories.remove(root) }
-            return
-        }
-        if keep {
+        if commands.hasPrefix("/dev/shm/") {
             let kept = temp + "/_runner_file_commands"
-            if (try? Directories.create(kept, mode: 0o700)) != nil { try? Self.copy(from: commands, files: nil, to: kept) }
+            if keep, (try? Directories.create(kept, mode: 0o700)) != nil { try? Self.copy(from: commands, files: nil, to: kept) }
+            try? Directories.remove(commands)
         }
-        try? Directories.remove(commands)
         if !keep { try? Directories.remove(root) }
     }
 

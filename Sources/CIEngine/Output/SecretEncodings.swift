@@ -1,3 +1,5 @@
+import CIBasics
+
 /// The encodings of a secret GitHub's runner masks too (its `ValueEncoders`): base64 of the value
 /// and of the value without its first one or two bytes (so that base64 of `user:secret` shows at
 /// most the prefix's characters), and the value escaped for a workflow expression, JSON, a URI
@@ -8,7 +10,7 @@ enum SecretEncodings {
         let bytes = Array(value.utf8)
         var variants = [base64(bytes[...])]
         for shift in 1...2 { variants.append(base64(bytes.count > shift ? bytes[shift...] : bytes[...])) }
-        variants.append(Array(value.replacingAll("'", with: "''").utf8))
+        variants.append(Array(value.replacing("'", with: "''").utf8))
         variants.append(json(value))
         variants.append(uri(bytes))
         variants.append(xml(bytes))
@@ -35,26 +37,12 @@ enum SecretEncodings {
         return out
     }
 
-    /// Newtonsoft's `JsonConvert.ToString` without the quotes: `"`, `\`, control characters
-    /// (named where JSON names them, else `\u00xx`), U+0085, U+2028 and U+2029 escaped.
+    /// The value as a JSON string without its quotes, as Newtonsoft's `JsonConvert.ToString` gives
+    /// it (which also escapes U+0085, U+2028 and U+2029, rare in a secret; this does not).
     static func json(_ value: String) -> [UInt8] {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x85 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return Array(out.utf8)
+        var quoted: [UInt8] = []
+        JSONValue.writeString(value, to: &quoted, asciiOnly: false)
+        return Array(quoted.dropFirst().dropLast())
     }
 
     /// .NET's `Uri.EscapeDataString`: every byte but letters, digits, `-`, `.`, `_` and `~` as `%XX`.
@@ -85,17 +73,6 @@ enum SecretEncodings {
             case UInt8(ascii: "&"): out += Array("&amp;".utf8)
             default: out.append(byte)
             }
-        }
-        return out
-    }
-}
-
-extension String {
-    /// The string with every `target` replaced (without Foundation).
-    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self {
-            if character == target { out += replacement } else { out.append(character) }
         }
         return out
     }
